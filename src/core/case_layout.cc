@@ -55,8 +55,8 @@ Result<CaseLayout> parse_case_layout(std::string_view text) {
   int columns = x == std::string_view::npos ? -1 : parse_count(text.substr(0, x));
   int levels = x == std::string_view::npos ? -1 : parse_count(text.substr(x + 1));
   if (columns < 0 || levels < 0)
-    return bad_input(fmt::format("layout '{}' is not COLSxLEVELS", text),
-                     "write boards side by side x levels, e.g. 3x2 for 3 boards side by side on 2 levels");
+    return bad_input(fmt::format("layout '{}' is not COLSxROWS", text),
+                     "e.g. 3x2: 3 boards side by side on each of 2 levels");
   if (columns == 0 || levels == 0)
     return bad_input(fmt::format("layout '{}' has no room: it needs at least 1 column and 1 level", text));
   if (columns > kMaxCaseBoards || levels > kMaxCaseBoards || columns * levels > kMaxCaseBoards)
@@ -91,6 +91,15 @@ Result<CasePlan> CasePlan::make(int boards, std::optional<CaseLayout> layout) {
   }
   if (!fits(*layout, boards)) return refusal(*layout, boards);
   return CasePlan(boards, *layout);
+}
+
+std::string CasePlan::describe() const {
+  std::string s = layout_.columns == 1 ? std::string("1 board on each level")
+                                       : fmt::format("{} side by side on each level", boards_text(layout_.columns));
+  s += fmt::format(", {} level{}", layout_.levels, layout_.levels == 1 ? "" : "s");
+  int top = boards_on_level(layout_.levels);
+  if (top < layout_.columns) s += fmt::format(" (level {} holds {})", layout_.levels, top);
+  return s;
 }
 
 int CasePlan::boards_on_level(int level) const {

@@ -3,7 +3,7 @@
 // boards are laid out in it, and the parts it takes to print.
 //
 // How we read the recipe's rules (docs/case.md has the same with a table):
-//  - A layout is COLSxLEVELS: COLS boards side by side on a level, LEVELS levels stacked.
+//  - A layout is COLSxROWS: COLS boards side by side on a level, ROWS levels stacked.
 //    Levels are filled from the bottom, each from the left, so only the top level can
 //    hold fewer boards than COLS.
 //  - Every board lies in a tray of its own: a base board under it and a base board over
@@ -44,7 +44,7 @@ struct CaseLayout {
   bool operator==(const CaseLayout&) const = default;
 };
 
-/// Parses "COLSxLEVELS" ("3x2", "3X2"). Fails (bad input) on anything else, on a zero,
+/// Parses "COLSxROWS" ("3x2", "3X2"). Fails (bad input) on anything else, on a zero,
 /// and on more than kMaxCaseBoards slots.
 Result<CaseLayout> parse_case_layout(std::string_view text);
 
@@ -79,6 +79,10 @@ class CasePlan {
 
   int boards() const { return boards_; }
   const CaseLayout& layout() const { return layout_; }
+
+  /// How the boards sit: "2 boards side by side on each level, 2 levels", "1 board on
+  /// each level, 5 levels", "3 boards side by side on each level, 3 levels (level 3 holds 1)".
+  std::string describe() const;
 
   /// Boards on level `level` (1 = the bottom level).
   int boards_on_level(int level) const;

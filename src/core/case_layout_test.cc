@@ -99,6 +99,14 @@ TEST(CaseLayout, APartTopLevelHasItsOwnRoof) {
   EXPECT_EQ(p.deck_widths(), (std::vector<int>{3, 3, 2}));
 }
 
+TEST(CaseLayout, DescribesHowTheBoardsSit) {
+  EXPECT_EQ(plan(4).describe(), "2 boards side by side on each level, 2 levels");
+  EXPECT_EQ(plan(7).describe(), "3 boards side by side on each level, 3 levels (level 3 holds 1)");
+  EXPECT_EQ(plan(3, CaseLayout{1, 3}).describe(), "1 board on each level, 3 levels");
+  EXPECT_EQ(plan(1).describe(), "1 board on each level, 1 level");
+  EXPECT_EQ(plan(2).describe(), "2 boards side by side on each level, 1 level");
+}
+
 TEST(CaseLayout, LayoutsWithNothingToSpare) {
   EXPECT_EQ(layout_names(layouts_for(5)), "5x1, 3x2, 2x3, 1x5");
   EXPECT_EQ(layout_names(layouts_for(1)), "1x1");
@@ -142,8 +150,8 @@ TEST(CaseLayout, RefusesAMalformedLayout) {
   for (const char* text : {"", "x", "3", "3x", "x2", "3*2", "3x2x1", " 3x2", "3x2 ", "-3x2", "+3x2", "3x-2", "axb"}) {
     auto l = parse_case_layout(text);
     ASSERT_FALSE(l.ok()) << text;
-    EXPECT_EQ(l.error().message(), std::string("layout '") + text + "' is not COLSxLEVELS");
-    EXPECT_EQ(l.error().hint, "write boards side by side x levels, e.g. 3x2 for 3 boards side by side on 2 levels");
+    EXPECT_EQ(l.error().message(), std::string("layout '") + text + "' is not COLSxROWS");
+    EXPECT_EQ(l.error().hint, "e.g. 3x2: 3 boards side by side on each of 2 levels");
   }
   EXPECT_EQ(parse_case_layout("0x2").error().message(),
             "layout '0x2' has no room: it needs at least 1 column and 1 level");

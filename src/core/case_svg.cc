@@ -117,18 +117,6 @@ std::string plural(int count, std::string_view noun) {
   return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s");
 }
 
-/// "2 boards side by side on each level, 2 levels; seen from the front".
-std::string subtitle(const CasePlan& plan) {
-  CaseLayout layout = plan.layout();
-  std::string s = layout.columns == 1
-                      ? std::string("1 board on each level")
-                      : fmt::format("{} side by side on each level", plural(layout.columns, "board"));
-  s += ", " + plural(layout.levels, "level");
-  int top = plan.boards_on_level(layout.levels);
-  if (top < layout.columns) s += fmt::format(" (level {} holds {})", layout.levels, top);
-  return s + "; seen from the front";
-}
-
 std::string legend(const CasePlan& plan, int x, int y) {
   BillOfMaterials bill = plan.bill_of_materials();
   std::string s = "<g id=\"legend\">\n";
@@ -165,7 +153,7 @@ std::string case_svg(const CasePlan& plan) {
   s += "\n" + fmt::format("<title>beowulf case: {}</title>", title) + "\n";
   s += rect(0, 0, width, height, "#ffffff");
   s += text(24, 38, fmt::format("beowulf case: {}", title), R"(font-size="22" font-weight="bold" fill="#222")");
-  s += text(24, 62, subtitle(plan), R"(font-size="14" fill="#666")");
+  s += text(24, 62, plan.describe() + "; seen from the front", R"(font-size="14" fill="#666")");
   s += fmt::format(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#999" stroke-width="2"/>)", kLeft - 10, f.ground + 5,
                    stack_right + 10, f.ground + 5) + "\n";
   for (int level = 1; level <= layout.levels; ++level) s += level_group(plan, f, level);
