@@ -26,8 +26,7 @@ struct CaseOptions {
 void print_parts(const CasePlan& plan) {
   BillOfMaterials bill = plan.bill_of_materials();
   int seams = bill.middle_connectors / 2;
-  fmt::print("beowulf case: {} board{} in a {} layout\n", plan.boards(), plan.boards() == 1 ? "" : "s",
-             plan.layout().name());
+  fmt::print("beowulf case: {}\n", plan.summary());
   fmt::print("{}\n\n", plan.describe());
   fmt::print("{:<18}{:>5}  {}\n", "part", "count", "rule");
   fmt::print("{:<18}{:>5}  {}\n", "base board", bill.base_boards, "2 per board: one under it, one over it");

@@ -93,6 +93,10 @@ Result<CasePlan> CasePlan::make(int boards, std::optional<CaseLayout> layout) {
   return CasePlan(boards, *layout);
 }
 
+std::string CasePlan::summary() const {
+  return fmt::format("{} in a {} layout", boards_text(boards_), layout_.name());
+}
+
 std::string CasePlan::describe() const {
   std::string s = layout_.columns == 1 ? std::string("1 board on each level")
                                        : fmt::format("{} side by side on each level", boards_text(layout_.columns));

@@ -80,6 +80,9 @@ class CasePlan {
   int boards() const { return boards_; }
   const CaseLayout& layout() const { return layout_; }
 
+  /// "4 boards in a 2x2 layout".
+  std::string summary() const;
+
   /// How the boards sit: "2 boards side by side on each level, 2 levels", "1 board on
   /// each level, 5 levels", "3 boards side by side on each level, 3 levels (level 3 holds 1)".
   std::string describe() const;

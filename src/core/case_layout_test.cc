@@ -100,6 +100,8 @@ TEST(CaseLayout, APartTopLevelHasItsOwnRoof) {
 }
 
 TEST(CaseLayout, DescribesHowTheBoardsSit) {
+  EXPECT_EQ(plan(1).summary(), "1 board in a 1x1 layout");
+  EXPECT_EQ(plan(5).summary(), "5 boards in a 3x2 layout");
   EXPECT_EQ(plan(4).describe(), "2 boards side by side on each level, 2 levels");
   EXPECT_EQ(plan(7).describe(), "3 boards side by side on each level, 3 levels (level 3 holds 1)");
   EXPECT_EQ(plan(3, CaseLayout{1, 3}).describe(), "1 board on each level, 3 levels");

@@ -17,14 +17,21 @@ constexpr int kBottom = 40;
 constexpr int kLegendGap = 56;
 constexpr int kLegendWidth = 300;
 
+// Each part's colours, the same in the stack and in the legend.
 constexpr const char* kBaseFill = "#e9e3d3";
-constexpr const char* kBaseStroke = "#9b927c";
+constexpr const char* kBaseLine = R"( rx="2" stroke="#9b927c" stroke-width="1.5")";
 constexpr const char* kEndFill = "#e8833a";
+constexpr const char* kEndLine = R"( rx="3" stroke="#a9561c" stroke-width="1.5")";
 constexpr const char* kMiddleFill = "#3a78c9";
+constexpr const char* kMiddleLine = R"( rx="3" stroke="#24508a" stroke-width="1.5")";
 constexpr const char* kPcbFill = "#2f7d3b";
 
 std::string rect(int x, int y, int w, int h, std::string_view fill, std::string_view extra = "") {
   return fmt::format(R"(<rect x="{}" y="{}" width="{}" height="{}" fill="{}"{}/>)", x, y, w, h, fill, extra) + "\n";
+}
+
+std::string line(int x1, int y1, int x2, int y2, std::string_view attributes) {
+  return fmt::format(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" {}/>)", x1, y1, x2, y2, attributes) + "\n";
 }
 
 std::string text(int x, int y, std::string_view content, std::string_view attributes) {
@@ -40,8 +47,7 @@ struct Frame {
 };
 
 std::string base_board(int x, int y) {
-  return rect(x + 1, y, kSlot - 2, kPlate, kBaseFill,
-              fmt::format(R"( rx="2" stroke="{}" stroke-width="1.5" class="base-board")", kBaseStroke));
+  return rect(x + 1, y, kSlot - 2, kPlate, kBaseFill, std::string(kBaseLine) + R"( class="base-board")");
 }
 
 /// A board seen from its front edge: the PCB on standoffs, a heatsink, USB and Ethernet.
@@ -69,13 +75,13 @@ std::string empty_slot(int x, int level_bottom) {
 
 std::string end_connector(int x, int level_bottom) {
   return rect(x, level_bottom - kPitch + 1, kEnd, kPitch - 2, kEndFill,
-              R"( rx="3" stroke="#a9561c" stroke-width="1.5" class="end-connector")");
+              std::string(kEndLine) + R"( class="end-connector")");
 }
 
 /// A middle connector over the seam at `x`, around a deck `plates` base boards thick.
 std::string middle_connector(int x, int deck_top, int plates) {
   return rect(x - 12, deck_top - 4, 24, plates * kPlate + 8, kMiddleFill,
-              R"( rx="3" stroke="#24508a" stroke-width="1.5" class="middle-connector")");
+              std::string(kMiddleLine) + R"( class="middle-connector")");
 }
 
 std::string level_group(const CasePlan& plan, const Frame& f, int level) {
@@ -122,14 +128,15 @@ std::string legend(const CasePlan& plan, int x, int y) {
   std::string s = "<g id=\"legend\">\n";
   s += text(x, y, "Parts to print", R"(font-size="17" font-weight="bold" fill="#333")");
   const std::string label = R"(font-size="15" fill="#333")";
-  s += rect(x, y + 22, 40, kPlate, kBaseFill, fmt::format(R"( rx="2" stroke="{}" stroke-width="1.5")", kBaseStroke));
+  s += rect(x, y + 22, 40, kPlate, kBaseFill, kBaseLine);
   s += text(x + 56, y + 32, plural(bill.base_boards, "base board"), label);
-  s += rect(x + 13, y + 50, kEnd, 30, kEndFill, R"( rx="3" stroke="#a9561c" stroke-width="1.5")");
+  s += rect(x + 13, y + 50, kEnd, 30, kEndFill, kEndLine);
   s += text(x + 56, y + 70, plural(bill.end_connectors, "end connector"), label);
-  s += rect(x + 8, y + 96, 24, 18, kMiddleFill, R"( rx="3" stroke="#24508a" stroke-width="1.5")");
+  s += rect(x + 8, y + 96, 24, 18, kMiddleFill, kMiddleLine);
   s += text(x + 56, y + 110, plural(bill.middle_connectors, "middle connector"), label);
-  s += fmt::format(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#bbb"/>)", x, y + 128, x + 240, y + 128) + "\n";
-  s += text(x + 56, y + 150, fmt::format("{} parts in all", bill.total()), R"(font-size="15" font-weight="bold" fill="#333")");
+  s += line(x, y + 128, x + 240, y + 128, R"(stroke="#bbb")");
+  s += text(x + 56, y + 150, fmt::format("{} parts in all", bill.total()),
+            R"(font-size="15" font-weight="bold" fill="#333")");
   const std::string note = R"(font-size="12.5" fill="#666")";
   s += text(x, y + 182, "Seen from the front: each connector", note);
   s += text(x, y + 198, "drawn has a twin at the back edge.", note);
@@ -146,16 +153,15 @@ std::string case_svg(const CasePlan& plan) {
   int width = stack_right + kLegendGap + kLegendWidth;
   int height = std::max(f.ground + kBottom, kTop + 240);
 
-  std::string title = fmt::format("{} in a {} layout", plural(plan.boards(), "board"), layout.name());
-  std::string s = fmt::format(
-      R"(<svg xmlns="http://www.w3.org/2000/svg" width="{0}" height="{1}" viewBox="0 0 {0} {1}" font-family="DejaVu Sans, Helvetica, Arial, sans-serif">)",
-      width, height);
+  std::string title = plan.summary();
+  std::string s = fmt::format(R"(<svg xmlns="http://www.w3.org/2000/svg" width="{0}" height="{1}" )"
+                              R"(viewBox="0 0 {0} {1}" font-family="DejaVu Sans, Helvetica, Arial, sans-serif">)",
+                              width, height);
   s += "\n" + fmt::format("<title>beowulf case: {}</title>", title) + "\n";
   s += rect(0, 0, width, height, "#ffffff");
   s += text(24, 38, fmt::format("beowulf case: {}", title), R"(font-size="22" font-weight="bold" fill="#222")");
   s += text(24, 62, plan.describe() + "; seen from the front", R"(font-size="14" fill="#666")");
-  s += fmt::format(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#999" stroke-width="2"/>)", kLeft - 10, f.ground + 5,
-                   stack_right + 10, f.ground + 5) + "\n";
+  s += line(kLeft - 10, f.ground + 5, stack_right + 10, f.ground + 5, R"(stroke="#999" stroke-width="2")");  // table
   for (int level = 1; level <= layout.levels; ++level) s += level_group(plan, f, level);
   s += middle_connectors(plan, f);
   s += legend(plan, stack_right + kLegendGap, kTop + 6);
