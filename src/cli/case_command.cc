@@ -31,8 +31,10 @@ void print_parts(const CasePlan& plan) {
   fmt::print("{:<18}{:>5}  {}\n", "part", "count", "rule");
   fmt::print("{:<18}{:>5}  {}\n", "base board", bill.base_boards, "2 per board: one under it, one over it");
   fmt::print("{:<18}{:>5}  {}\n", "end connector", bill.end_connectors, "4 per level: 2 at each end");
-  fmt::print("{:<18}{:>5}  2 per seam between base boards side by side: {} seam{}\n", "middle connector",
-             bill.middle_connectors, seams, seams == 1 ? "" : "s");
+  std::string seams_text = seams == 0 ? std::string("none, one board on each level")
+                                      : fmt::format("{} seam{}", seams, seams == 1 ? "" : "s");
+  fmt::print("{:<18}{:>5}  2 per seam between base boards side by side: {}\n", "middle connector",
+             bill.middle_connectors, seams_text);
   fmt::print("{:<18}{:>5}\n", "total", bill.total());
 }
 

@@ -67,6 +67,20 @@ TEST_F(CaseCommand, ChoosesTheSquarestLayout) {
             "3 boards side by side on each level, 2 levels (level 2 holds 2)");
 }
 
+TEST_F(CaseCommand, AVerticalStackHasNoSeam) {
+  auto r = beowulf({"case", "--nodes", "3", "--layout", "1x3"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out,
+            "beowulf case: 3 boards in a 1x3 layout\n"
+            "1 board on each level, 3 levels\n"
+            "\n"
+            "part              count  rule\n"
+            "base board            6  2 per board: one under it, one over it\n"
+            "end connector        12  4 per level: 2 at each end\n"
+            "middle connector      0  2 per seam between base boards side by side: none, one board on each level\n"
+            "total                18\n");
+}
+
 TEST_F(CaseCommand, RefusesALayoutThatDoesNotHoldTheBoards) {
   auto r = beowulf({"case", "--nodes", "5", "--layout", "2x1"});
   EXPECT_EQ(r.exit_code, 2);
