@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <optional>
 
@@ -100,6 +102,21 @@ Status check_node_address(Ipv4 address, const Subnet& subnet) {
   if (address == subnet.broadcast())
     return unusable(address, fmt::format("the broadcast address of {}", subnet.str()), "no host can use it", range);
   return {};
+}
+
+bool is_host_name(std::string_view name) {
+  if (name.empty() || name.size() > 63 || name.front() == '-' || name.back() == '-') return false;
+  return std::all_of(name.begin(), name.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-'; });
+}
+
+bool is_dns_name(std::string_view name) {
+  if (name.empty() || name.size() > 253) return false;
+  for (std::size_t start = 0;;) {
+    std::size_t dot = name.find('.', start);
+    if (!is_host_name(name.substr(start, dot - start))) return false;
+    if (dot == std::string_view::npos) return true;
+    start = dot + 1;
+  }
 }
 
 Result<Ipv4> parse_node_address(std::string_view text, int prefix) {

@@ -57,4 +57,11 @@ Status check_node_address(Ipv4 address, const Subnet& subnet);
 /// parse_ipv4, then check_node_address in the /`prefix` subnet around the address.
 Result<Ipv4> parse_node_address(std::string_view text, int prefix = kDefaultPrefix);
 
+/// True for a host name label as /etc/hostname takes it: 1-63 letters, digits and '-',
+/// not starting or ending with '-' ("worker001").
+bool is_host_name(std::string_view name);
+
+/// True for a host name, or for dotted labels each of which is one ("node1.lab").
+bool is_dns_name(std::string_view name);
+
 }  // namespace beowulf

@@ -91,5 +91,16 @@ TEST(NodeAddress, PointToPointSubnetsHaveNoNetworkOrBroadcastAddress) {
   EXPECT_TRUE(check_node_address(ip("198.18.0.7"), parse_subnet("198.18.0.7/32").value()));
 }
 
+TEST(HostName, AcceptsWhatHostnameTakes) {
+  EXPECT_TRUE(is_host_name("worker001"));
+  EXPECT_TRUE(is_host_name("linaro-nano"));
+  EXPECT_TRUE(is_host_name(std::string(63, 'a')));
+  for (const char* name : {"", "-worker", "worker-", "worker_1", "worker 1", "node.lab"}) EXPECT_FALSE(is_host_name(name)) << name;
+  EXPECT_FALSE(is_host_name(std::string(64, 'a')));
+  EXPECT_TRUE(is_dns_name("node1.lab"));
+  EXPECT_TRUE(is_dns_name("worker001"));
+  for (const char* name : {"", ".lab", "node1.", "node1..lab", "node_1.lab"}) EXPECT_FALSE(is_dns_name(name)) << name;
+}
+
 }  // namespace
 }  // namespace beowulf

@@ -19,11 +19,6 @@ struct NodeProblem {
   Error error;
 };
 
-bool is_host_name(std::string_view name) {
-  if (name.empty() || name.size() > 63 || name.front() == '-' || name.back() == '-') return false;
-  return std::all_of(name.begin(), name.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-'; });
-}
-
 bool is_word(std::string_view text) {  // user names and board profiles
   return !text.empty() && text.size() <= 32 && text.front() != '-' &&
          std::all_of(text.begin(), text.end(), [](char c) {
