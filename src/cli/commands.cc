@@ -3,9 +3,11 @@
 namespace beowulf::cli {
 
 // One declaration per subcommand file (src/cli/<name>_command.cc).
+Run attach_machinefile(CLI::App& sub);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
+      {"machinefile", "print the machine file for mpiexec (MPICH or Open MPI)", attach_machinefile},
   };
   return table;
 }
