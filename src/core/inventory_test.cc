@@ -3,6 +3,9 @@
 #include <fmt/core.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+
 namespace beowulf {
 namespace {
 
@@ -90,6 +93,21 @@ role = "worker"
 )");
   EXPECT_EQ(parse(text), inventory);
   EXPECT_EQ(write_inventory(parse(text)), text);
+}
+
+TEST(Inventory, TheDocumentedExampleLoadsAndIsWhatBeowulfWrites) {
+  std::ifstream doc(BEOWULF_SOURCE_DIR "/docs/inventory.md");
+  std::stringstream buffer;
+  buffer << doc.rdbuf();
+  std::string markdown = buffer.str();
+  std::size_t start = markdown.find("```toml\n");
+  ASSERT_NE(start, std::string::npos);
+  start += 8;
+  std::string example = markdown.substr(start, markdown.find("```", start) - start);
+  auto inventory = parse_inventory(example, "docs/inventory.md");
+  ASSERT_TRUE(inventory) << inventory.error().what;
+  EXPECT_EQ(inventory->nodes().size(), 2u);
+  EXPECT_EQ(write_inventory(*inventory), example);
 }
 
 TEST(Inventory, AnEmptyInventoryNeedsOnlyTheSchema) {
