@@ -162,6 +162,9 @@ TEST(InventoryLoad, RefusesANewerSchemaWithAHint) {
   EXPECT_EQ(refusal("schema = 2\n"),
             "~/.beowulf/cluster.toml:1: schema: version 2 is newer than this beowulf reads (1)\n"
             "hint: upgrade beowulf here, or use the beowulf that wrote the file");
+  EXPECT_EQ(refusal("schema = 2\n[cluster]\nname = \"pi\"\n"),
+            "~/.beowulf/cluster.toml:1: schema: version 2 is newer than this beowulf reads (1)\n"
+            "hint: upgrade beowulf here, or use the beowulf that wrote the file");
   EXPECT_EQ(refusal("name = \"pi\"\n"), "~/.beowulf/cluster.toml:1: schema: missing\nhint: the file starts with 'schema = 1'");
   EXPECT_EQ(refusal("schema = 0\n"), "~/.beowulf/cluster.toml:1: schema: 0 is not a schema version\nhint: the first version is 1");
   EXPECT_EQ(refusal("schema = \"1\"\n"), "~/.beowulf/cluster.toml:1: schema: expected an integer, found a string");
