@@ -118,11 +118,8 @@ class TaskFarm {
 
   /// Master only: runs fn on every task; the outcomes in the order of the tasks.
   std::vector<Outcome<Result>> map(std::span<const Task> tasks) {
-    std::vector<std::optional<Outcome<Result>>> slots(tasks.size());
-    run(tasks, [&](std::size_t i, Outcome<Result>&& o) { slots[i].emplace(std::move(o)); });
-    std::vector<Outcome<Result>> out;
-    out.reserve(slots.size());
-    for (auto& s : slots) out.push_back(std::move(*s));
+    std::vector<Outcome<Result>> out(tasks.size(), Outcome<Result>(TaskError{}));  // all overwritten
+    run(tasks, [&](std::size_t i, Outcome<Result>&& o) { out[i] = std::move(o); });
     return out;
   }
 
@@ -153,16 +150,26 @@ class TaskFarm {
   // ---- worker ----
 
   void serve() {
-    std::vector<char> in, out;
-    for (;;) {
+    std::vector<char> in, out[2];
+    MPI_Request sending[2] = {MPI_REQUEST_NULL, MPI_REQUEST_NULL};
+    for (int which = 0;; which ^= 1) {
       MPI_Message msg;
       MPI_Status status;
-      wait_probe(0, MPI_ANY_TAG, &msg, &status);
+      // While a result is on its way the worker keeps polling: a large message moves only
+      // as both sides call into MPI.
+      wait_probe(0, MPI_ANY_TAG, &msg, &status, [&] {
+        int done = 0;
+        MPI_Testall(2, sending, &done, MPI_STATUSES_IGNORE);
+        return !done;
+      });
       receive(msg, status, in);
-      if (status.MPI_TAG == kStop) return;
-      run_batch(in, out);
-      MPI_Send(out.data(), static_cast<int>(out.size()), MPI_BYTE, 0, kResults, comm_);
+      if (status.MPI_TAG == kStop) break;
+      MPI_Wait(&sending[which], MPI_STATUS_IGNORE);  // its buffer is free again
+      run_batch(in, out[which]);
+      MPI_Isend(out[which].data(), static_cast<int>(out[which].size()), MPI_BYTE, 0, kResults,
+                comm_, &sending[which]);
     }
+    MPI_Waitall(2, sending, MPI_STATUSES_IGNORE);
   }
 
   /// Runs the tasks of one batch message; the results message in `out`.
@@ -296,7 +303,11 @@ class TaskFarm {
   /// would grow past kMaxMessageBytes) and records the batch. Returns where it ended.
   std::size_t make_batch(int worker, std::size_t begin, std::size_t end, std::uint64_t& id) {
     id = next_batch_++;
-    Batch b{.worker = worker, .call = call_, .begin = begin, .sent = Clock::now()};
+    Batch b;
+    b.worker = worker;
+    b.call = call_;
+    b.begin = begin;
+    b.sent = Clock::now();
     if (!spare_.empty()) {
       b.message = std::move(spare_.back());
       spare_.pop_back();
@@ -320,6 +331,7 @@ class TaskFarm {
     Batch& b = outstanding_.at(id);
     MPI_Isend(b.message.data(), static_cast<int>(b.message.size()), MPI_BYTE, worker, kTasks,
               comm_, &b.request);
+    sending_.push_back(id);
     ++in_flight_[worker];
     return stop;
   }
@@ -347,19 +359,34 @@ class TaskFarm {
     return true;
   }
 
-  /// Nothing arrived: back off a little, and give copies of stragglers to idle workers.
+  /// Nothing arrived: back off a little (not while a batch is still being sent: it moves
+  /// only while the master calls into MPI), and give copies of stragglers to idle workers.
   template <typename OnResult>
   void idle(OnResult& on_result) {
+    Backoff backoff;
     for (int spins = 0; spins < 2000; ++spins) {
-      if (spins >= 64) std::this_thread::sleep_for(std::chrono::microseconds(spins < 256 ? 5 : 50));
+      backoff.pause(sending());
       if (poll_result(on_result)) return;
       if ((spins & 15) == 0) reissue_stragglers();
     }
   }
 
+  /// Whether a batch message is still on its way to a worker.
+  bool sending() {
+    while (!sending_.empty()) {
+      auto it = outstanding_.find(sending_.back());
+      int done = 1;
+      if (it != outstanding_.end() && it->second.request != MPI_REQUEST_NULL)
+        MPI_Test(&it->second.request, &done, MPI_STATUS_IGNORE);
+      if (!done) return true;
+      sending_.pop_back();
+    }
+    return false;
+  }
+
   void wait_for_result() {
     auto ignore = [](std::size_t, Outcome<Result>&&) {};
-    while (!poll_result(ignore)) std::this_thread::sleep_for(std::chrono::microseconds(20));
+    for (Backoff backoff; !poll_result(ignore);) backoff.pause(sending());
   }
 
   void reissue_stragglers() {
@@ -440,14 +467,28 @@ class TaskFarm {
 
   // ---- both ----
 
-  /// Waits for a message, backing off to short sleeps so an idle rank leaves the core to
-  /// the ranks that compute.
-  void wait_probe(int source, int tag, MPI_Message* msg, MPI_Status* status) {
-    int flag = 0;
-    for (int spins = 0;; ++spins) {
+  /// Spins on MPI, then sleeps a little longer each time, so that an idle rank leaves the
+  /// core to the ranks that compute; never sleeps while `busy`.
+  struct Backoff {
+    int spins = 0;
+    void pause(bool busy) {
+      if (busy) {
+        spins = 0;
+        return;
+      }
+      if (++spins < 256) return;
+      std::this_thread::sleep_for(std::chrono::microseconds(spins < 1024 ? 5 : 50));
+    }
+  };
+
+  /// Waits for a message from `source` with `tag`; `busy()` says when not to sleep.
+  template <typename Busy>
+  void wait_probe(int source, int tag, MPI_Message* msg, MPI_Status* status, Busy&& busy) {
+    Backoff backoff;
+    for (int flag = 0;;) {
       MPI_Improbe(source, tag, comm_, &flag, msg, status);
       if (flag) return;
-      if (spins >= 64) std::this_thread::sleep_for(std::chrono::microseconds(spins < 256 ? 5 : 50));
+      backoff.pause(busy());
     }
   }
 
@@ -484,6 +525,7 @@ class TaskFarm {
   std::uint64_t next_batch_ = 0;
   std::unordered_map<std::uint64_t, Batch> outstanding_;
   std::vector<std::size_t> in_flight_;
+  std::vector<std::uint64_t> sending_;  ///< batches whose MPI_Isend may not be done
   std::vector<std::vector<char>> spare_;
   std::vector<char> results_in_, local_results_, journal_batch_;
   std::vector<std::pair<std::size_t, Outcome<Result>>> accepted_;
