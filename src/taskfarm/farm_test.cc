@@ -91,8 +91,6 @@ TEST_P(FarmRanks, AThrowingTaskIsAnErrorAndTheFarmGoesOn) {
   EXPECT_THAT(r.out, HasSubstr("errors = 10\n"));
 }
 
-INSTANTIATE_TEST_SUITE_P(Ranks, FarmRanks, ::testing::Values(1, 2, 4));
-
 TEST_F(FarmTest, AStragglerIsGivenToAnIdleWorkerAndTheFirstResultWins) {
   // Task 19's first run sleeps 2 s; the other worker is idle by then and runs it again.
   auto r = run_probe(3, {"--tasks", "20", "--ms", "20", "--each", "--straggler", "19",
@@ -102,14 +100,45 @@ TEST_F(FarmTest, AStragglerIsGivenToAnIdleWorkerAndTheFirstResultWins) {
   EXPECT_THAT(r.out, HasSubstr(expected_sum(20) + "errors = 0\nrun 20, from journal 0, reissued 1,"));
 }
 
-TEST_F(FarmTest, ARerunWithTheSameJournalSkipsWhatIsDone) {
-  auto first = run_probe(4, {"--tasks", "50", "--journal", journal_});
+TEST_P(FarmRanks, ARerunWithTheSameJournalSkipsWhatIsDone) {
+  auto first = run_probe(GetParam(), {"--tasks", "50", "--journal", journal_, "--fail-every", "7"});
   ASSERT_EQ(first.exit_code, 0) << first.err;
-  EXPECT_THAT(first.out, HasSubstr("run 50, from journal 0,"));
-  auto again = run_probe(4, {"--tasks", "50", "--journal", journal_});
+  EXPECT_THAT(first.out, HasSubstr("errors = 8\nrun 50, from journal 0,"));
+  auto again = run_probe(GetParam(), {"--tasks", "50", "--journal", journal_, "--fail-every", "7", "--each"});
   ASSERT_EQ(again.exit_code, 0) << again.err;
-  EXPECT_THAT(again.out, HasSubstr(expected_sum(50) + "errors = 0\nrun 0, from journal 50,"));
+  // Failures are journaled too, with their message: a re-run does not retry them.
+  EXPECT_THAT(again.out, HasSubstr("task 14 failed: task 14 failed on purpose\n"));
+  EXPECT_THAT(again.out, HasSubstr("errors = 8\nrun 0, from journal 50,"));
   EXPECT_EQ(Journal::read(journal_).records(), 50u);
+}
+
+TEST_P(FarmRanks, TheProgressCallbackEndsAtTheTotal) {
+  auto r = run_probe(GetParam(), {"--tasks", "300", "--progress"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::regex line("progress ([0-9]+)/300\n");
+  long last = -1;
+  for (std::sregex_iterator it(r.out.begin(), r.out.end(), line), end; it != end; ++it) {
+    long done = std::stol((*it)[1]);
+    EXPECT_GE(done, last) << "progress goes forward";
+    last = done;
+  }
+  EXPECT_EQ(last, 300);
+}
+
+TEST_F(FarmTest, AProgressLineOnStderrWhenAsked) {
+  auto r = sys::run({.argv = probe_argv(2, {"--tasks", "50"}), .env = {{"BEOWULF_PROGRESS", "1"}},
+                     .timeout = std::chrono::seconds(120)});
+  ASSERT_TRUE(r.ok());
+  EXPECT_THAT(r->err, ::testing::MatchesRegex("(.|\n)*\rtaskfarm: 50/50 tasks \\(100%\\), [0-9]+ tasks/s\x1b\\[K\n"));
+  auto quiet = run_probe(2, {"--tasks", "50"});  // stderr is a pipe here: no line
+  EXPECT_EQ(quiet.err, "");
+}
+
+TEST_F(FarmTest, AMasterThatFailsAbortsTheJobInsteadOfHanging) {
+  auto r = run_probe(4, {"--tasks", "100000", "--ms", "1", "--each", "--master-fails"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_THAT(r.err, HasSubstr("application called MPI_Abort"));
 }
 
 TEST_F(FarmTest, ATornLastRecordIsIgnoredAndItsTaskRunsAgain) {
@@ -122,6 +151,8 @@ TEST_F(FarmTest, ATornLastRecordIsIgnoredAndItsTaskRunsAgain) {
   EXPECT_EQ(j.records(), 50u);
   EXPECT_EQ(j.dropped_bytes(), 0u);
 }
+
+INSTANTIATE_TEST_SUITE_P(Ranks, FarmRanks, ::testing::Values(1, 2, 4));
 
 /// Starts the probe with a journal, waits until it holds `records`, kills rank `victim`
 /// with SIGKILL, and waits for mpiexec to end. Returns the records that survived.

@@ -31,6 +31,7 @@
 #include <numeric>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -116,7 +117,8 @@ class TaskFarm {
   /// The journal as opened (records, torn bytes dropped); not open without one.
   const Journal& journal() const { return journal_; }
 
-  /// Master only: runs fn on every task; the outcomes in the order of the tasks.
+  /// Master only (throws std::logic_error on a worker): runs fn on every task; the
+  /// outcomes in the order of the tasks.
   std::vector<Outcome<Result>> map(std::span<const Task> tasks) {
     std::vector<Outcome<Result>> out(tasks.size(), Outcome<Result>(TaskError{}));  // all overwritten
     run(tasks, [&](std::size_t i, Outcome<Result>&& o) { out[i] = std::move(o); });
@@ -214,6 +216,7 @@ class TaskFarm {
 
   template <typename Deliver>
   void run(std::span<const Task> tasks, Deliver&& deliver) {
+    if (rank_ != 0) throw std::logic_error("beowulf::TaskFarm: only the master (rank 0) submits tasks");
     call_ = next_call_++;
     tasks_ = tasks;
     done_.assign(tasks.size(), 0);
