@@ -21,3 +21,4 @@
 #include "beowulf/taskfarm/schedule.h"
 #include "beowulf/taskfarm/serialize.h"
 #include "beowulf/taskfarm/session.h"
+#include "beowulf/taskfarm/worker.h"

@@ -4,12 +4,8 @@
 // destroyed, on the master (rank 0) it returns at once and the master calls map() or
 // for_each_result(). With one rank the master runs the tasks itself.
 //
-// The protocol, on a communicator of its own (a dup of the session's):
-//   master -> worker  kTasks    batch id u64 | count u32 | tasks
-//   worker -> master  kResults  batch id u64 | compute seconds f64 | count u32 |
-//                               count x (status u8 | result, or the exception's message)
-//   master -> worker  kStop     empty: the worker returns from the constructor
-// One message per batch, received with MPI_Mprobe/MPI_Mrecv at the size it has. The
+// The protocol (worker.h), on a communicator of its own (a dup of the session's): one
+// message per batch of tasks, one per batch of results, kStop at the end. The
 // master sends with MPI_Isend so that it never blocks on a worker that is itself blocked
 // sending a large result. Each worker holds at most `in_flight` batches, so it always has
 // the next one queued; batch sizes follow ChunkPolicy (guided, bounded by time).
@@ -33,7 +29,6 @@
 #include <span>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -44,6 +39,7 @@
 #include "beowulf/taskfarm/schedule.h"
 #include "beowulf/taskfarm/serialize.h"
 #include "beowulf/taskfarm/session.h"
+#include "beowulf/taskfarm/worker.h"
 
 namespace beowulf {
 
@@ -78,11 +74,12 @@ class TaskFarm {
   TaskFarm(mpi::Session& session, Function fn, FarmOptions options = {})
       : fn_(std::move(fn)), options_(std::move(options)),
         reporter_(options_.progress, options_.progress_line) {
+    options_.in_flight = std::max<std::size_t>(1, options_.in_flight);
     MPI_Comm_dup(session.comm(), &comm_);
     MPI_Comm_rank(comm_, &rank_);
     MPI_Comm_size(comm_, &size_);
     if (rank_ != 0) {
-      serve();
+      detail::serve(comm_, fn_);
       return;
     }
     in_flight_.assign(static_cast<std::size_t>(size_), 0);
@@ -133,7 +130,8 @@ class TaskFarm {
   }
 
  private:
-  enum Tag : int { kTasks = 1, kResults = 2, kStop = 3 };
+  using Backoff = detail::Backoff;
+  static constexpr int kTasks = detail::kTasks, kResults = detail::kResults, kStop = detail::kStop;
   static constexpr std::uint32_t kNoCall = UINT32_MAX;
   static constexpr std::size_t kMaxMessageBytes = std::size_t{1} << 26;
   using Clock = std::chrono::steady_clock;
@@ -148,69 +146,6 @@ class TaskFarm {
     std::vector<char> message;
     MPI_Request request = MPI_REQUEST_NULL;
   };
-
-  // ---- worker ----
-
-  void serve() {
-    std::vector<char> in, out[2];
-    MPI_Request sending[2] = {MPI_REQUEST_NULL, MPI_REQUEST_NULL};
-    for (int which = 0;; which ^= 1) {
-      MPI_Message msg;
-      MPI_Status status;
-      // While a result is on its way the worker keeps polling: a large message moves only
-      // as both sides call into MPI.
-      wait_probe(0, MPI_ANY_TAG, &msg, &status, [&] {
-        int done = 0;
-        MPI_Testall(2, sending, &done, MPI_STATUSES_IGNORE);
-        return !done;
-      });
-      receive(msg, status, in);
-      if (status.MPI_TAG == kStop) break;
-      MPI_Wait(&sending[which], MPI_STATUS_IGNORE);  // its buffer is free again
-      run_batch(in, out[which]);
-      MPI_Isend(out[which].data(), static_cast<int>(out[which].size()), MPI_BYTE, 0, kResults,
-                comm_, &sending[which]);
-    }
-    MPI_Waitall(2, sending, MPI_STATUSES_IGNORE);
-  }
-
-  /// Runs the tasks of one batch message; the results message in `out`.
-  void run_batch(const std::vector<char>& in, std::vector<char>& out) {
-    Reader r(in.data(), in.size());
-    auto id = r.get<std::uint64_t>();
-    auto count = r.get<std::uint32_t>();
-    out.clear();
-    Writer w(out);
-    w << id << 0.0 << count;
-    auto start = Clock::now();
-    Task task{};
-    for (std::uint32_t k = 0; k < count; ++k) {
-      try {
-        r.get(task);
-      } catch (const DecodeError& e) {
-        for (; k < count; ++k) w << std::uint8_t{1} << std::string("task could not be decoded: ") + e.what();
-        break;
-      }
-      run_one(task, w);
-    }
-    double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    std::memcpy(out.data() + sizeof(std::uint64_t), &seconds, sizeof seconds);
-  }
-
-  void run_one(const Task& task, Writer& w) {
-    std::string error;
-    try {
-      Result result = fn_(task);
-      w << std::uint8_t{0};
-      w.put(result);
-      return;
-    } catch (const std::exception& e) {
-      error = e.what();
-    } catch (...) {
-      error = "task threw an exception that is not a std::exception";
-    }
-    w << std::uint8_t{1} << error;
-  }
 
   // ---- master ----
 
@@ -345,7 +280,7 @@ class TaskFarm {
     std::size_t chunk = policy().next_chunk(todo_.size() - cursor_, mean_task_seconds());
     std::uint64_t id = 0;
     cursor_ = make_batch(0, cursor_, cursor_ + chunk, id);
-    run_batch(outstanding_.at(id).message, local_results_);
+    detail::run_batch(fn_, outstanding_.at(id).message, local_results_);
     handle_results(local_results_, on_result);
   }
 
@@ -357,7 +292,7 @@ class TaskFarm {
     MPI_Status status;
     MPI_Improbe(MPI_ANY_SOURCE, kResults, comm_, &flag, &msg, &status);
     if (!flag) return false;
-    receive(msg, status, results_in_);
+    detail::receive(msg, status, results_in_);
     handle_results(results_in_, on_result);
     return true;
   }
@@ -466,40 +401,6 @@ class TaskFarm {
     if (journal_batch_.empty()) return;
     journal_.write(journal_batch_);  // on disk before anyone sees them
     for (auto& [i, o] : accepted_) on_result(i, std::move(o));
-  }
-
-  // ---- both ----
-
-  /// Spins on MPI, then sleeps a little longer each time, so that an idle rank leaves the
-  /// core to the ranks that compute; never sleeps while `busy`.
-  struct Backoff {
-    int spins = 0;
-    void pause(bool busy) {
-      if (busy) {
-        spins = 0;
-        return;
-      }
-      if (++spins < 256) return;
-      std::this_thread::sleep_for(std::chrono::microseconds(spins < 1024 ? 5 : 50));
-    }
-  };
-
-  /// Waits for a message from `source` with `tag`; `busy()` says when not to sleep.
-  template <typename Busy>
-  void wait_probe(int source, int tag, MPI_Message* msg, MPI_Status* status, Busy&& busy) {
-    Backoff backoff;
-    for (int flag = 0;;) {
-      MPI_Improbe(source, tag, comm_, &flag, msg, status);
-      if (flag) return;
-      backoff.pause(busy());
-    }
-  }
-
-  void receive(MPI_Message& msg, MPI_Status& status, std::vector<char>& into) {
-    int size = 0;
-    MPI_Get_count(&status, MPI_BYTE, &size);
-    into.resize(static_cast<std::size_t>(size));
-    MPI_Mrecv(into.data(), size, MPI_BYTE, &msg, &status);
   }
 
   void stop_workers() {
