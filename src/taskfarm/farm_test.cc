@@ -134,6 +134,13 @@ TEST_F(FarmTest, AProgressLineOnStderrWhenAsked) {
   EXPECT_EQ(quiet.err, "");
 }
 
+TEST_F(FarmTest, AJournalThatCannotBeOpenedIsAnErrorNamingTheFile) {
+  std::string bad = (dir_ / "missing" / "run.journal").string();
+  auto r = run_probe(4, {"--tasks", "10", "--journal", bad});
+  EXPECT_EQ(r.exit_code, 1);  // the workers were released: no hang, no abort
+  EXPECT_EQ(r.err, "taskfarm-probe: taskfarm journal: open " + bad + ": No such file or directory\n");
+}
+
 TEST_F(FarmTest, AMasterThatFailsAbortsTheJobInsteadOfHanging) {
   auto r = run_probe(4, {"--tasks", "100000", "--ms", "1", "--each", "--master-fails"});
   EXPECT_NE(r.exit_code, 0);
