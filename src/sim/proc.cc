@@ -18,6 +18,7 @@ std::optional<unsigned long long> start_time_of(pid_t pid) {
   std::istringstream rest(stat->substr(paren + 1));
   std::string field;
   for (int i = 3; i <= 22 && rest >> field; ++i) {
+    if (i == 3 && (field == "Z" || field == "X")) return std::nullopt;  // dead, not yet reaped
     if (i == 22) return std::stoull(field);
   }
   return std::nullopt;

@@ -13,7 +13,7 @@
 namespace beowulf::sim {
 
 /// Field 22 of /proc/PID/stat (start time, clock ticks after boot), or nullopt when
-/// there is no such process.
+/// there is no such process or it is a zombie.
 std::optional<unsigned long long> start_time_of(pid_t pid);
 
 /// A record for the running process `pid`, or nullopt when it is gone.

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <sstream>
+#include <utility>
 
 #include <fmt/core.h>
 
@@ -24,7 +25,7 @@ bool all_digits(const std::string& s) {
 }
 
 /// Applies one record to `state`; returns what is wrong with it, or empty.
-std::string apply(SimState& state, const std::vector<std::string>& w) {
+std::string apply_record(SimState& state, const std::vector<std::string>& w) {
   const std::string& kind = w[0];
   if (kind == "sim" && w.size() == 4) {
     state.name = w[1], state.subnet = w[2], state.profile = w[3];
@@ -70,7 +71,7 @@ Result<SimState> parse_state(const std::string& text, const std::string& path) {
     }
     auto w = words(line);
     if (w.empty()) continue;
-    if (auto wrong = apply(state, w); !wrong.empty())
+    if (auto wrong = apply_record(state, w); !wrong.empty())
       return Error{fmt::format("{}:{}: {}: '{}'", path, number, wrong, line)};
   }
   if (number == 0) return Error{fmt::format("{}: empty state file", path)};
