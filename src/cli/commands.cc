@@ -6,11 +6,13 @@ namespace beowulf::cli {
 Run attach_machinefile(CLI::App& sub);
 Run attach_nodeset(CLI::App& sub);
 Run attach_case(CLI::App& sub);
+Run attach_sim(CLI::App& sub);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {"machinefile", "print the machine file for mpiexec (MPICH or Open MPI)", attach_machinefile},
       {"nodeset", "expand, fold and count node sets like worker[001-004]", attach_nodeset},
+      {"sim", "a virtual cluster on this machine, to practise and to test on (root)", attach_sim},
       {"case", "parts list and picture of the 3D-printed case for N boards", attach_case},
   };
   return table;
