@@ -44,4 +44,10 @@ Result<CopyPlan> plan_copy(const std::string& image, const ImageSource& source) 
   return plan;
 }
 
+Result<CopyPlan> plan_image(const std::string& image) {
+  auto source = ImageSource::open(image);
+  if (!source) return source.error();
+  return plan_copy(image, *source);
+}
+
 }  // namespace beowulf::image

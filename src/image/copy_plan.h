@@ -29,6 +29,10 @@ struct CopyPlan {
 /// The plan to copy `source` (opened from `image`).
 Result<CopyPlan> plan_copy(const std::string& image, const ImageSource& source);
 
+/// The bytes `image` fills on a card (0 when unknown: a compressed image without bmap),
+/// and where its map comes from. Fails when the image or its bmap cannot be read.
+Result<CopyPlan> plan_image(const std::string& image);
+
 /// The size of a chunk of copying: large enough that syscalls cost nothing, small
 /// enough to stay in the CPU's caches while being hashed.
 constexpr size_t kChunk = 4 << 20;

@@ -1,6 +1,8 @@
 #include "image/ext_fs.h"
 
+extern "C" {
 #include <et/com_err.h>
+}
 #include <ext2fs/ext2fs.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -95,6 +97,24 @@ Result<uint32_t> ExtFs::lookup(const std::string& file) {
 }
 
 bool ExtFs::exists(const std::string& file) { return lookup(file).ok(); }
+
+uint32_t ExtFs::block_size() const { return fs_->blocksize; }
+uint64_t ExtFs::blocks_count() const { return ext2fs_blocks_count(fs_->super); }
+
+static int collect_name(ext2_dir_entry* entry, int, int, char*, void* names) {
+  std::string name(entry->name, ext2fs_dirent_name_len(entry));
+  if (name != "." && name != "..") static_cast<std::vector<std::string>*>(names)->push_back(name);
+  return 0;
+}
+
+Result<std::vector<std::string>> ExtFs::list_dir(const std::string& dir) {
+  auto ino = lookup(dir);
+  if (!ino) return ino.error();
+  std::vector<std::string> names;
+  if (errcode_t code = ext2fs_dir_iterate(fs_, *ino, 0, nullptr, collect_name, &names))
+    return fail(fmt::format("list {}", dir), code);
+  return names;
+}
 
 Result<std::string> ExtFs::read_file(const std::string& file) {
   auto ino = lookup(file);

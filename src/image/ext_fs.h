@@ -38,7 +38,12 @@ class ExtFs {
   /// The byte ranges (absolute in `path`) of the blocks the block bitmap marks used.
   Result<std::vector<ByteRange>> used_ranges();
 
+  uint32_t block_size() const;
+  uint64_t blocks_count() const;
+
   bool exists(const std::string& file);
+  /// The names in directory `dir`, without "." and "..".
+  Result<std::vector<std::string>> list_dir(const std::string& dir);
   Result<std::string> read_file(const std::string& file);
   Result<FileOwner> owner(const std::string& file);
   /// Creates or replaces `file` (its directory must exist) with `content`, mode and owner.

@@ -20,4 +20,8 @@ struct ReadResult {
 /// be read or the image written, naming which and where; `image` must not be `source`.
 Result<ReadResult> read_image(const std::string& source, const std::string& image, const ProgressFn& progress);
 
+/// When `image`.bmap exists, rewrites it for the image as it is now (after shrink,
+/// expand or personalize changed it); returns its name, or empty when there was none.
+Result<std::string> refresh_bmap(const std::string& image);
+
 }  // namespace beowulf::image

@@ -9,22 +9,12 @@
 
 #include "image/aligned_buffer.h"
 #include "image/copy_plan.h"
+#include "image/file_io.h"
 #include "image/sha256.h"
 #include "image/verifier.h"
 
 namespace beowulf::image {
 namespace {
-
-Status write_all(int fd, const std::string& target, const char* data, size_t size, uint64_t offset) {
-  size_t done = 0;
-  while (done < size) {
-    ssize_t n = ::pwrite(fd, data + done, size - done, static_cast<off_t>(offset + done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Error{fmt::format("write {} at byte {}: {}", target, offset + done, std::strerror(errno))};
-    done += static_cast<size_t>(n);
-  }
-  return {};
-}
 
 /// Copies what the plan maps (or, for a stream without bmap, every byte, filling in the
 /// plan's ranges and checksums as it goes). A fresh file target starts as zeros, so zero
