@@ -1,5 +1,6 @@
 #include "image/resizer.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -54,9 +55,71 @@ Status check_fs(const std::string& path, uint64_t offset) {
   return {};
 }
 
+bool is_block_device(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISBLK(st.st_mode);
+}
+
+/// Copies `length` bytes from `in` at `from` to `out` at `to` (in the kernel when it can).
+Status copy_bytes(int in, uint64_t from, int out, uint64_t to, uint64_t length, const std::string& what) {
+  auto in_at = static_cast<loff_t>(from), out_at = static_cast<loff_t>(to);
+  while (length > 0) {
+    ssize_t n = ::copy_file_range(in, &in_at, out, &out_at, length, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return Error{fmt::format("{}: copy at byte {}: {}", what, in_at, n < 0 ? std::strerror(errno) : "short file")};
+    length -= static_cast<uint64_t>(n);
+  }
+  return {};
+}
+
+/// Copies the used blocks of the filesystem at `from_offset` of `from` to `to_offset` of `to`.
+Status copy_used_blocks(const std::string& from, uint64_t from_offset, int from_fd, int to_fd, uint64_t to_offset,
+                        const std::string& what) {
+  auto fs = ExtFs::open(from, from_offset, false);
+  if (!fs) return fs.error();
+  auto used = fs->used_ranges();
+  if (!used) return used.error();
+  for (const auto& r : *used)
+    if (auto ok = copy_bytes(from_fd, from_offset + r.offset, to_fd, to_offset + r.offset, r.length, what); !ok) return ok;
+  return {};
+}
+
+struct Fd {
+  int fd = -1;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+/// resize2fs on the filesystem at `offset` of `path`. On a device it runs in place. On an
+/// image file it runs on a temporary file holding only that filesystem's used blocks,
+/// which are then copied back: resize2fs sets a regular file's length to the
+/// filesystem's, which with an offset would cut the end of the image away.
 Status resize_fs(const std::string& path, uint64_t offset, uint64_t bytes) {
-  auto r = run_tool({"resize2fs", fs_spec(path, offset), fmt::format("{}K", bytes / 1024)}, path);
+  std::string size = fmt::format("{}K", bytes / 1024);
+  if (is_block_device(path)) {
+    auto r = run_tool({"resize2fs", fs_spec(path, offset), size}, path);
+    return r ? Status{} : Status{r.error()};
+  }
+  std::string temp = path + ".beowulf-resize";
+  Fd image{::open(path.c_str(), O_RDWR | O_CLOEXEC)};
+  Fd work{::open(temp.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600)};
+  if (image.fd < 0 || work.fd < 0)
+    return Error{fmt::format("{}: resize: cannot open {}: {}", path, image.fd < 0 ? path : temp, std::strerror(errno))};
+  struct Remover {
+    std::string file;
+    ~Remover() { ::unlink(file.c_str()); }
+  } remover{temp};
+  auto fs = ExtFs::open(path, offset, false);
+  if (!fs) return fs.error();
+  uint64_t old_bytes = fs->blocks_count() * fs->block_size();
+  fs = Error{};
+  if (::ftruncate(work.fd, static_cast<off_t>(old_bytes)) != 0) return Error{fmt::format("{}: {}", temp, std::strerror(errno))};
+  if (auto ok = copy_used_blocks(path, offset, image.fd, work.fd, 0, temp); !ok) return ok;
+  auto r = run_tool({"resize2fs", temp, size}, path);
   if (!r) return r.error();
+  if (auto ok = copy_used_blocks(temp, 0, work.fd, image.fd, offset, path); !ok) return ok;
+  if (::fsync(image.fd) != 0) return Error{fmt::format("{}: fsync: {}", path, std::strerror(errno))};
   return {};
 }
 
@@ -75,10 +138,6 @@ Status set_file_size(const std::string& path, uint64_t size) {
   return {};
 }
 
-bool is_block_device(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0 && S_ISBLK(st.st_mode);
-}
 
 }  // namespace
 
