@@ -149,7 +149,7 @@ Status write_one(const std::string& image_path, const image::TargetInfo& target)
   auto result = image::write_image(image_path, target, progress.callback());
   progress.finish();
   if (!result) return result.error();
-  fmt::print("wrote {} to {}: {} of {} mapped (from {}) in {:.1f} s; verified, read back {}\n", image_path, target.path,
+  fmt::print("wrote {} to {}: {} of {} (map: {}) in {:.1f} s; verified, read back {}\n", image_path, target.path,
              human_bytes(result->bytes_written), human_bytes(result->image_size), result->map_from, seconds_since(start),
              result->read_back);
   return {};

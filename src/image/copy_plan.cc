@@ -30,7 +30,7 @@ Result<CopyPlan> plan_copy(const std::string& image, const ImageSource& source) 
     return plan;
   }
   if (!source.seekable()) {
-    plan.map_from = "every byte (no .bmap beside the compressed image)";
+    plan.map_from = "every byte, no .bmap beside the compressed image";
     return plan;
   }
   auto table = read_partition_table(image);

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
 
 #include "image/aligned_buffer.h"
 #include "image/sha256.h"
@@ -19,7 +20,7 @@ constexpr uint64_t kAlign = 4096;
 /// The target opened for reading around the page cache, and how.
 struct ReadBack {
   int fd = -1;
-  std::string how;
+  std::string how;  ///< "with O_DIRECT", or why not and what instead
   ~ReadBack() {
     if (fd >= 0) ::close(fd);
   }
@@ -29,7 +30,7 @@ Result<std::unique_ptr<ReadBack>> open_read_back(const std::string& target) {
   auto rb = std::make_unique<ReadBack>();
   rb->fd = ::open(target.c_str(), O_RDONLY | O_CLOEXEC | O_DIRECT);
   if (rb->fd >= 0) {
-    rb->how = "O_DIRECT";
+    rb->how = "with O_DIRECT";
     return rb;
   }
   int why = errno;
@@ -67,10 +68,10 @@ Error ends_early(const std::string& target, uint64_t offset) {
   return Error{fmt::format("verify: {} ends at byte {}, before the end of the image", target, offset)};
 }
 
-/// The first byte of `range` where `target` differs from `source`; the range's start when
-/// the source cannot be read again.
-uint64_t first_difference(ImageSource& source, int fd, const std::string& target, ByteRange range) {
-  if (!source.seekable()) return range.offset;
+/// The first byte of `range` where `target` differs from `source`; nullopt when they are
+/// the same (or the source cannot be read again).
+std::optional<uint64_t> first_difference(ImageSource& source, int fd, const std::string& target, ByteRange range) {
+  if (!source.seekable()) return std::nullopt;
   AlignedBuffer ours(kChunk), theirs(kChunk);
   for (uint64_t at = range.offset; at < range.end(); at += kChunk) {
     size_t length = static_cast<size_t>(std::min<uint64_t>(kChunk, range.end() - at));
@@ -81,7 +82,7 @@ uint64_t first_difference(ImageSource& source, int fd, const std::string& target
       if (ours.data()[i] != theirs.data()[i]) return at + i;
     if (*a != *b) return at + std::min(*a, *b);
   }
-  return range.offset;
+  return std::nullopt;
 }
 
 }  // namespace
@@ -139,9 +140,11 @@ Result<VerifyResult> verify_target(ImageSource& source, const CopyPlan& plan, co
       if (progress) progress({"verify", result.bytes_checked, total});
     }
     if (by_sum && sha.hex() != range.sha256) {
-      if (source.seekable()) return differs_at(target, source.path(), first_difference(source, fd, target, range.bytes));
-      return Error{fmt::format("verify: {}: bytes {}-{} do not match their sha256 in {}", target, range.bytes.offset,
-                               range.bytes.end() - 1, plan.map_from)};
+      if (auto at = first_difference(source, fd, target, range.bytes)) return differs_at(target, source.path(), *at);
+      std::string which = source.seekable() ? source.path() : target;  // same bytes as the image: the image is wrong
+      return Error{fmt::format("verify: {}: bytes {}-{} do not match their sha256 in {}", which, range.bytes.offset,
+                               range.bytes.end() - 1, plan.map_from),
+                   {}, source.seekable() ? "the image changed after its bmap was made: make a new bmap" : ""};
     }
   }
   return result;

@@ -14,7 +14,7 @@ namespace beowulf::image {
 
 struct VerifyResult {
   uint64_t bytes_checked = 0;
-  /// How the target was read: "O_DIRECT", or why not and what was done instead.
+  /// How the target was read: "with O_DIRECT", or why not and what was done instead.
   std::string read_back;
 };
 
