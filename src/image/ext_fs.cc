@@ -14,6 +14,13 @@ extern "C" {
 namespace beowulf::image {
 namespace {
 
+/// com_err knows libext2fs's messages only once its table is registered.
+const char* message_of(long code) {
+  static const bool registered = (initialize_ext2_error_table(), true);
+  (void)registered;
+  return error_message(code);
+}
+
 std::string io_options(uint64_t offset) { return fmt::format("offset={}", offset); }
 
 /// Splits "/etc/hostname" into "/etc" and "hostname".
@@ -40,10 +47,10 @@ Result<ExtFs> ExtFs::open(const std::string& path, uint64_t offset, bool writabl
   int flags = EXT2_FLAG_64BITS | (writable ? EXT2_FLAG_RW : 0);
   errcode_t code = ext2fs_open2(path.c_str(), io_options(offset).c_str(), flags, 0, 0, unix_io_manager, &fs);
   if (code == EXT2_ET_UNSUPP_FEATURE || code == EXT2_ET_RO_UNSUPP_FEATURE)
-    return Error{fmt::format("{}: the filesystem uses features this libext2fs cannot write ({})", where,
-                             error_message(code)),
+    return Error{fmt::format("{}: the filesystem uses features this libext2fs cannot {} ({})", where,
+                             code == EXT2_ET_UNSUPP_FEATURE ? "read" : "write", message_of(code)),
                  {}, "update e2fsprogs (libext2fs) on this machine"};
-  if (code) return Error{fmt::format("{}: open ext filesystem: {}", where, error_message(code))};
+  if (code) return Error{fmt::format("{}: open ext filesystem: {}", where, message_of(code))};
   ExtFs ext(fs, where);
   if (writable && ext2fs_has_feature_journal_needs_recovery(fs->super))
     return Error{fmt::format("{}: the filesystem's journal needs recovery: it was not cleanly unmounted", where), {},
@@ -68,7 +75,7 @@ ExtFs::~ExtFs() {
 }
 
 Error ExtFs::fail(const std::string& step, long code) const {
-  return Error{fmt::format("{}: {}: {}", where_, step, error_message(code))};
+  return Error{fmt::format("{}: {}: {}", where_, step, message_of(code))};
 }
 
 Result<std::vector<ByteRange>> ExtFs::used_ranges() {
@@ -252,7 +259,7 @@ Status ExtFs::remove(const std::string& file) {
 Status ExtFs::close() {
   ext2_filsys fs = fs_;
   fs_ = nullptr;
-  if (errcode_t code = ext2fs_close_free(&fs)) return Error{fmt::format("{}: write back: {}", where_, error_message(code))};
+  if (errcode_t code = ext2fs_close_free(&fs)) return Error{fmt::format("{}: write back: {}", where_, message_of(code))};
   return {};
 }
 

@@ -47,7 +47,8 @@ Result<uint64_t> find_root(const std::string& path) {
   for (uint64_t start : starts) {
     if (!is_ext_filesystem(path, start)) continue;
     auto fs = ExtFs::open(path, start, false);
-    if (fs && fs->exists("/etc/passwd")) return start;
+    if (!fs) return fs.error();  // an ext filesystem we cannot even read: say why
+    if (fs->exists("/etc/passwd")) return start;
   }
   return bad_input(fmt::format("{}: no ext2/3/4 partition holds /etc/passwd: it is not a Linux root filesystem", path));
 }

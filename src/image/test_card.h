@@ -4,6 +4,7 @@
 // mkfs.ext4 -d for the root filesystem at its offset. Each test gets its own folder on
 // the build's (disk-backed) filesystem, removed afterwards.
 
+#include <fmt/core.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
