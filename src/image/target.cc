@@ -15,7 +15,6 @@
 #include <set>
 #include <sstream>
 
-#include "image/image_map.h"
 
 namespace fs = std::filesystem;
 
@@ -75,8 +74,8 @@ void find_uses(TargetInfo& info, const fs::path& disk) {
       info.mounted.push_back(fmt::format("{} on {}", name, it->second));
     }
     if (swaps.count(name)) info.mounted.push_back(fmt::format("{} as swap", name));
-    fs::path sys = fs::canonical("/sys/dev/block/" + devno);
     std::error_code ec;
+    fs::path sys = fs::canonical("/sys/dev/block/" + devno, ec);
     for (const auto& holder : fs::directory_iterator(sys / "holders", ec))
       info.mounted.push_back(fmt::format("{} by {}", name, holder.path().filename().string()));
   }
@@ -103,9 +102,13 @@ Result<TargetInfo> inspect_target(const std::string& path) {
   if (!S_ISBLK(st.st_mode))
     return bad_input(fmt::format("{}: refusing to write: it is neither a block device nor a regular file", path));
   info.block_device = true;
-  auto size = size_of(path);
-  if (!size) return size.error();
-  info.size = *size;
+  // sysfs, not the device: looking must not need the right to open it.
+  std::error_code ec;
+  fs::path self = fs::canonical("/sys/dev/block/" + dev_name(st.st_rdev), ec);
+  std::string sectors = ec ? "" : read_line(self / "size");
+  if (sectors.empty() || sectors.find_first_not_of("0123456789") != std::string::npos)
+    return Error{fmt::format("{}: cannot find the device's size in /sys/dev/block/{}", path, dev_name(st.st_rdev))};
+  info.size = std::stoull(sectors) * 512;  // sysfs counts 512-byte sectors whatever the device's own
   fs::path disk = disk_folder(st.st_rdev);
   info.model = read_line(disk / "device" / "model");
   if (info.model.empty()) info.model = read_line(disk / "device" / "name");  // SD cards on mmc
