@@ -17,6 +17,16 @@ std::vector<ByteRange> merged(std::vector<ByteRange> ranges) {
   return out;
 }
 
+std::vector<ByteRange> intersection(const std::vector<ByteRange>& a, const std::vector<ByteRange>& b) {
+  std::vector<ByteRange> out;
+  for (size_t i = 0, j = 0; i < a.size() && j < b.size();) {
+    uint64_t begin = std::max(a[i].offset, b[j].offset), end = std::min(a[i].end(), b[j].end());
+    if (begin < end) out.push_back({begin, end - begin});
+    (a[i].end() < b[j].end()) ? ++i : ++j;
+  }
+  return out;
+}
+
 std::vector<ByteRange> without(const std::vector<ByteRange>& ranges, ByteRange hole) {
   std::vector<ByteRange> out;
   for (const auto& r : ranges) {

@@ -16,6 +16,9 @@ struct ByteRange {
 /// `ranges` sorted, with overlapping and touching ranges joined.
 std::vector<ByteRange> merged(std::vector<ByteRange> ranges);
 
+/// The bytes in both `a` and `b` (each sorted and disjoint).
+std::vector<ByteRange> intersection(const std::vector<ByteRange>& a, const std::vector<ByteRange>& b);
+
 /// The parts of `ranges` (sorted, disjoint) that lie outside `hole`.
 std::vector<ByteRange> without(const std::vector<ByteRange>& ranges, ByteRange hole);
 

@@ -105,6 +105,7 @@ Result<uint32_t> ExtFs::lookup(const std::string& file) {
 
 bool ExtFs::exists(const std::string& file) { return lookup(file).ok(); }
 
+bool ExtFs::has_lazy_inode_tables() const { return ext2fs_has_group_desc_csum(fs_); }
 uint32_t ExtFs::block_size() const { return fs_->blocksize; }
 uint64_t ExtFs::blocks_count() const { return ext2fs_blocks_count(fs_->super); }
 

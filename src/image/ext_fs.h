@@ -38,6 +38,10 @@ class ExtFs {
   /// The byte ranges (absolute in `path`) of the blocks the block bitmap marks used.
   Result<std::vector<ByteRange>> used_ranges();
 
+  /// True when the group descriptors carry checksums (uninit_bg or metadata_csum): the
+  /// kernel and e2fsck then ignore inode-table blocks past each group's used inodes, so
+  /// what mkfs left unwritten (holes in an image file) need not be written as zeros.
+  bool has_lazy_inode_tables() const;
   uint32_t block_size() const;
   uint64_t blocks_count() const;
 

@@ -66,8 +66,9 @@ uint64_t image_extent(const PartitionTable& table, uint64_t device_size) {
 Result<std::vector<ByteRange>> map_filesystems(const std::string& path, uint64_t size, const PartitionTable& table) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Error{fmt::format("{}: {}", path, std::strerror(errno))};
-  std::vector<ByteRange> ranges = data_extents(fd, 0, size);
+  std::vector<ByteRange> data = data_extents(fd, 0, size);
   ::close(fd);
+  std::vector<ByteRange> ranges = data;
 
   std::vector<Partition> filesystems = table.partitions;
   if (table.label.empty()) filesystems = {{1, 0, size, {}}};
@@ -79,12 +80,15 @@ Result<std::vector<ByteRange>> map_filesystems(const std::string& path, uint64_t
     auto blocks = fs->used_ranges();
     if (!blocks) return blocks.error();
     ranges = without(ranges, {p.start, p.size});
+    std::vector<ByteRange> in_partition;
     for (auto r : *blocks) {
       r.offset += p.start;
       if (r.offset >= p.end()) continue;
       r.length = std::min(r.end(), p.end()) - r.offset;
-      used.push_back(r);
+      in_partition.push_back(r);
     }
+    if (fs->has_lazy_inode_tables()) in_partition = intersection(in_partition, data);
+    used.insert(used.end(), in_partition.begin(), in_partition.end());
   }
   ranges.insert(ranges.end(), used.begin(), used.end());
   return merged(std::move(ranges));

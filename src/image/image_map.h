@@ -2,7 +2,10 @@
 // ImageMap: which bytes of an image matter, found two ways: from a `.bmap` file beside
 // it (bmaptool's, or ours), or from the image itself: the partition table, every area
 // that is not an ext filesystem (where a plain file has data, as bmaptool maps it), and
-// of each ext2/3/4 filesystem only the blocks its block bitmap marks used (libext2fs).
+// of each ext2/3/4 filesystem only the blocks its block bitmap marks used (libext2fs);
+// where that filesystem has checksummed group descriptors (ext4's default), less the
+// holes of a plain file (what mkfs left unwritten: lazy inode tables, zeroed ranges),
+// as bmaptool maps them.
 
 #include <cstdint>
 #include <optional>

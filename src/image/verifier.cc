@@ -7,6 +7,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <future>
+#include <string_view>
+#include <vector>
 #include <optional>
 
 #include "image/aligned_buffer.h"
@@ -85,6 +88,48 @@ std::optional<uint64_t> first_difference(ImageSource& source, int fd, const std:
   return std::nullopt;
 }
 
+/// The chunks of `ranges`, read from the target one ahead of the caller on a second
+/// thread, so that the device is busy while the caller compares or hashes.
+class ReadAhead {
+ public:
+  ReadAhead(int fd, const std::string& target, const std::vector<PlannedRange>& ranges) : fd_(fd), target_(target) {
+    for (const auto& r : ranges)
+      for (uint64_t at = r.bytes.offset; at < r.bytes.end(); at += kChunk)
+        chunks_.push_back({at, std::min<uint64_t>(kChunk, r.bytes.end() - at)});
+    start(0);
+  }
+  ~ReadAhead() {
+    if (pending_.valid()) pending_.wait();
+  }
+
+  /// The next chunk's bytes (as many as the target had); in the order of the ranges.
+  Result<std::string_view> next() {
+    auto got = pending_.get();
+    char* data = buffers_[index_ % 2].data();
+    ++index_;
+    start(index_);
+    if (!got) return got.error();
+    return std::string_view(data, *got);
+  }
+
+ private:
+  void start(size_t i) {
+    if (i >= chunks_.size()) return;
+    char* buffer = buffers_[i % 2].data();
+    ByteRange chunk = chunks_[i];
+    pending_ = std::async(std::launch::async, [this, chunk, buffer] {
+      return read_target(fd_, target_, chunk.offset, static_cast<size_t>(chunk.length), buffer);
+    });
+  }
+
+  int fd_;
+  const std::string& target_;
+  std::vector<ByteRange> chunks_;
+  AlignedBuffer buffers_[2] = {AlignedBuffer(kChunk), AlignedBuffer(kChunk)};
+  size_t index_ = 0;
+  std::future<Result<size_t>> pending_;
+};
+
 }  // namespace
 
 Result<VerifyResult> verify_target(ImageSource& source, const CopyPlan& plan, const std::string& target,
@@ -116,23 +161,24 @@ Result<VerifyResult> verify_target(ImageSource& source, const CopyPlan& plan, co
     return result;
   }
 
+  ReadAhead read_ahead(fd, target, plan.ranges);
   for (const auto& range : plan.ranges) {
     Sha256 sha;
     bool by_sum = !range.sha256.empty();
     for (uint64_t at = range.bytes.offset; at < range.bytes.end(); at += kChunk) {
       size_t length = static_cast<size_t>(std::min<uint64_t>(kChunk, range.bytes.end() - at));
-      auto b = read_target(fd, target, at, length, theirs.data());
-      if (!b) return b.error();
-      if (*b < length) return ends_early(target, at + *b);
+      auto back = read_ahead.next();
+      if (!back) return back.error();
+      if (back->size() < length) return ends_early(target, at + back->size());
       if (by_sum) {
-        sha.update(theirs.data(), length);
+        sha.update(back->data(), length);
       } else {
         auto a = source.read_at(at, ours.data(), length);
         if (!a) return a.error();
         if (*a < length) return Error{fmt::format("verify: {} ends at byte {}, before the end of its map", source.path(), at + *a)};
-        if (std::memcmp(ours.data(), theirs.data(), length) != 0) {
+        if (std::memcmp(ours.data(), back->data(), length) != 0) {
           size_t i = 0;
-          while (ours.data()[i] == theirs.data()[i]) ++i;
+          while (ours.data()[i] == (*back)[i]) ++i;
           return differs_at(target, source.path(), at + i);
         }
       }
