@@ -37,4 +37,7 @@ Result<CopyPlan> plan_image(const std::string& image);
 /// enough to stay in the CPU's caches while being hashed.
 constexpr size_t kChunk = 4 << 20;
 
+/// How far ahead of a copy the source is read (see read_ahead in file_io.h).
+constexpr uint64_t kReadAhead = 8 * kChunk;
+
 }  // namespace beowulf::image

@@ -1,6 +1,9 @@
 #include "image/file_io.h"
 
+#include <fcntl.h>
 #include <unistd.h>
+
+#include <algorithm>
 
 #include <fmt/core.h>
 
@@ -8,6 +11,12 @@
 #include <cstring>
 
 namespace beowulf::image {
+
+void read_ahead(int fd, ByteRange range, uint64_t at, uint64_t chunk, uint64_t window) {
+  uint64_t from = at == range.offset ? at : at + window - chunk;
+  uint64_t to = std::min(range.end(), at + window);
+  if (from < to) ::posix_fadvise(fd, static_cast<off_t>(from), static_cast<off_t>(to - from), POSIX_FADV_WILLNEED);
+}
 
 Status write_all(int fd, const std::string& path, const char* data, size_t size, uint64_t offset) {
   for (size_t done = 0; done < size;) {

@@ -36,6 +36,7 @@ Result<uint64_t> checksum_ranges(ImageSource& source, Bmap& bmap, const Progress
     uint64_t end = bmap.range_offset(range) + bmap.range_length(range);
     for (uint64_t at = bmap.range_offset(range); at < end; at += kChunk) {
       size_t length = static_cast<size_t>(std::min<uint64_t>(kChunk, end - at));
+      read_ahead(source.fd(), {bmap.range_offset(range), end - bmap.range_offset(range)}, at, kChunk, kReadAhead);
       auto got = source.read_at(at, buffer.data(), length);
       if (!got) return got.error();
       if (*got < length) return Error{fmt::format("{}: read at byte {}: it ended early", source.path(), at + *got)};

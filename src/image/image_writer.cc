@@ -28,14 +28,13 @@ class Copier {
   Result<uint64_t> run() {
     if (plan_.every_byte()) return copy_stream();
     uint64_t total = plan_.mapped_bytes();
-    for (size_t i = 0; i < plan_.ranges.size(); ++i) {
-      auto& range = plan_.ranges[i];
+    for (auto& range : plan_.ranges) {
       // A stream cannot be read again to verify: keep what it held as checksums.
       bool hash = range.sha256.empty() && !source_.seekable();
       Sha256 sha;
       for (uint64_t at = range.bytes.offset; at < range.bytes.end(); at += kChunk) {
         size_t length = static_cast<size_t>(std::min<uint64_t>(kChunk, range.bytes.end() - at));
-        read_ahead(i, at);
+        if (source_.seekable()) read_ahead(source_.fd(), range.bytes, at, kChunk, kReadAhead);
         auto got = source_.read_at(at, buffer_.data(), length);
         if (!got) return got.error();
         if (*got < length)
@@ -52,18 +51,6 @@ class Copier {
   }
 
  private:
-  /// Asks the kernel to start reading the source a window ahead of chunk `at` of range
-  /// `i` (the rest of the range when it starts, then one chunk a window further each
-  /// time), so that the disk reads while we write.
-  void read_ahead(size_t i, uint64_t at) {
-    if (!source_.seekable()) return;
-    const ByteRange& range = plan_.ranges[i].bytes;
-    uint64_t from = at == range.offset ? at : at + kReadAhead - kChunk;
-    uint64_t to = std::min(range.end(), at + kReadAhead);
-    if (from < to) ::posix_fadvise(source_.fd(), static_cast<off_t>(from), static_cast<off_t>(to - from), POSIX_FADV_WILLNEED);
-  }
-  static constexpr uint64_t kReadAhead = 8 * kChunk;
-
   Status put(uint64_t offset, size_t length) {
     if (!target_.block_device && all_zero(buffer_.data(), length)) return {};
     return write_all(fd_, target_.path, buffer_.data(), length, offset);
