@@ -1,6 +1,8 @@
 #include "image/image_writer.h"
 
 #include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <fmt/core.h>
@@ -114,6 +116,7 @@ Result<WriteResult> write_image(const std::string& image, const TargetInfo& targ
   auto written = Copier(*source, *plan, *fd, target, progress).run();
   if (!written) return written.error();
   if (::fsync(*fd) != 0) return Error{fmt::format("{}: fsync: {}", target.path, std::strerror(errno))};
+  if (target.block_device) ::ioctl(*fd, BLKRRPART);  // the kernel learns the new partitions; best effort
 
   auto verified = verify_target(*source, *plan, target.path, progress);
   if (!verified) return verified.error();

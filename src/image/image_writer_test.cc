@@ -3,6 +3,9 @@
 #include <fmt/core.h>
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 
 #include "core/bmap.h"
@@ -161,6 +164,28 @@ TEST_F(ImageWriter, ACorruptCompressedImageFails) {
   auto written = write_to_file(path("bad.img.xz"), path("out.img"));
   ASSERT_FALSE(written.ok());
   EXPECT_EQ(written.error().message(), path("bad.img.xz") + ": decompress: xz: " + path("bad.img.xz") + ": File format not recognized");
+}
+
+}  // namespace
+}  // namespace beowulf::image
+
+namespace beowulf::image {
+namespace {
+
+TEST_F(ImageWriter, FallsBackWhenTheTargetsFilesystemRefusesODirect) {
+  std::string shm = fmt::format("/dev/shm/beowulf-image-test-{}.img", ::getpid());
+  int probe = ::open(shm.c_str(), O_RDWR | O_CREAT | O_DIRECT, 0600);
+  if (probe >= 0) {
+    ::close(probe);
+    std::filesystem::remove(shm);
+    GTEST_SKIP() << "/dev/shm accepts O_DIRECT on this kernel";
+  }
+  std::string card = make_card();
+  auto written = write_to_file(card, shm);
+  std::filesystem::remove(shm);
+  ASSERT_TRUE(written.ok()) << written.error().message();
+  EXPECT_EQ(written->read_back,
+            "through the page cache (dropped first): the filesystem of " + shm + " refuses O_DIRECT (Invalid argument)");
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "image/ext_fs.h"
 #include "image/image_map.h"
 #include "image/partition_table.h"
+#include "image/target.h"
 
 namespace beowulf::image {
 
@@ -122,6 +123,7 @@ class Editor {
 
 Result<PersonalizeResult> personalize(const std::string& path, const Personalization& what) {
   if (auto ok = check_hostname(what.hostname); !ok) return ok.error();
+  if (auto ok = check_not_in_use(path); !ok) return ok.error();
   auto root = find_root(path);
   if (!root) return root.error();
   auto fs = ExtFs::open(path, *root, true);

@@ -13,6 +13,7 @@
 #include "image/ext_fs.h"
 #include "image/image_map.h"
 #include "image/partition_table.h"
+#include "image/target.h"
 #include "sys/process.h"
 
 namespace beowulf::image {
@@ -176,6 +177,7 @@ Result<ResizeResult> shrink_image(const std::string& image) {
 
 Result<ResizeResult> expand_image(const std::string& target, uint64_t new_size) {
   bool device = is_block_device(target);
+  if (auto ok = check_not_in_use(target); !ok) return ok.error();
   if (device && new_size) return bad_input(fmt::format("{}: --size is for image files: a card expands to its own size", target));
   auto old_size = size_of(target);
   if (!old_size) return old_size.error();

@@ -134,6 +134,14 @@ Status check_target(const TargetInfo& target, uint64_t image_size) {
   return {};
 }
 
+Status check_not_in_use(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISBLK(st.st_mode)) return {};
+  auto info = inspect_target(path);
+  if (!info) return info.error();
+  return check_target(*info, 0);
+}
+
 std::string describe(const TargetInfo& target) {
   if (!target.block_device) return "regular file";
   return fmt::format("{}{}", target.model.empty() ? "" : target.model + ", ", human_bytes(target.size));

@@ -28,6 +28,10 @@ Result<TargetInfo> inspect_target(const std::string& path);
 /// system, is mounted or in use, or is smaller than the image. Changes nothing.
 Status check_target(const TargetInfo& target, uint64_t image_size);
 
+/// For edits in place (expand, personalize): refuses a block device that is mounted, in
+/// use or holds the running system; anything else passes.
+Status check_not_in_use(const std::string& path);
+
 /// "SanDisk SD Card, 29.7 GiB" or "regular file".
 std::string describe(const TargetInfo& target);
 

@@ -87,3 +87,18 @@ TEST(Target, AcceptsARegularFileAndCreatesIt) {
 
 }  // namespace
 }  // namespace beowulf::image
+
+namespace beowulf::image {
+namespace {
+
+TEST(Target, EditsInPlaceRefuseTheRunningSystemsDisk) {
+  std::string disk = root_device();
+  if (disk.empty()) GTEST_SKIP() << "/ is not on a block device here";
+  auto refused = check_not_in_use(disk);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().message(), disk + ": refusing to write: it holds the running system: / (" + disk + ")");
+  EXPECT_TRUE(check_not_in_use("/no/such/file").ok());
+}
+
+}  // namespace
+}  // namespace beowulf::image
