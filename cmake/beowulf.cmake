@@ -37,6 +37,9 @@ function(beowulf_layer_tests name label suffix lib)
     BEOWULF_BINARY_DIR="${PROJECT_BINARY_DIR}"
     BEOWULF_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     BEOWULF_MPIEXEC="${BEOWULF_MPIEXEC}")
+  if(TARGET beowulf-cpi)
+    add_dependencies(${target} beowulf-cpi)
+  endif()
   gtest_discover_tests(${target} PROPERTIES LABELS ${label} DISCOVERY_TIMEOUT 60)
 endfunction()
 

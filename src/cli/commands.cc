@@ -3,11 +3,17 @@
 namespace beowulf::cli {
 
 // One declaration per subcommand file (src/cli/<name>_command.cc).
-Command image_command();
+Run attach_machinefile(CLI::App& sub);
+Run attach_nodeset(CLI::App& sub);
+Run attach_case(CLI::App& sub);
+Run attach_image(CLI::App& sub);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
-      image_command(),
+      {"machinefile", "print the machine file for mpiexec (MPICH or Open MPI)", attach_machinefile},
+      {"nodeset", "expand, fold and count node sets like worker[001-004]", attach_nodeset},
+      {"case", "parts list and picture of the 3D-printed case for N boards", attach_case},
+      {"image", "read, write, verify, shrink and personalize SD card images", attach_image},
   };
   return table;
 }

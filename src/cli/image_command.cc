@@ -11,12 +11,12 @@
 #include <iostream>
 #include <memory>
 #include <regex>
-#include <sstream>
 
 #include "cli/command.h"
 #include "cli/progress_line.h"
 #include "cli/report.h"
 #include "core/etc_files.h"
+#include "core/nodeset.h"
 #include "image/copy_plan.h"
 #include "image/image_reader.h"
 #include "image/image_writer.h"
@@ -51,23 +51,6 @@ Result<uint64_t> parse_size(const std::string& text) {
     if (!unit.empty() && std::toupper(unit[0]) == u) return value;
   }
   return std::stoull(m[1]);
-}
-
-/// worker[004-007] or a,b,c: the names for burn, in order.
-/// TODO(nodeset): use core's NodeSet once it is merged; this handles one bracket range.
-Result<std::vector<std::string>> expand_names(const std::string& text) {
-  std::vector<std::string> out;
-  std::smatch m;
-  if (std::regex_match(text, m, std::regex("([A-Za-z0-9-]*)\\[([0-9]+)-([0-9]+)\\]([A-Za-z0-9-]*)"))) {
-    uint64_t from = std::stoull(m[2]), to = std::stoull(m[3]);
-    size_t width = m[2].length();
-    if (to < from || to - from > 10000) return bad_input(fmt::format("--names '{}': the range runs backwards or is too long", text));
-    for (uint64_t i = from; i <= to; ++i) out.push_back(fmt::format("{}{:0{}}{}", m[1].str(), i, width, m[4].str()));
-    return out;
-  }
-  std::stringstream in(text);
-  for (std::string name; std::getline(in, name, ',');) out.push_back(name);
-  return out;
 }
 
 /// The public key to authorize: `file`, or the user's own default key.
@@ -221,12 +204,13 @@ int run_personalize(const ImageOptions& o) {
 }
 
 int run_burn(const ImageOptions& o) {
-  auto names = expand_names(o.names);
-  if (!names) return report(names.error());
-  if (names->size() != o.devices.size())
-    return report(bad_input(fmt::format("--names '{}' gives {} names for {} devices", o.names, names->size(), o.devices.size()),
+  auto set = NodeSet::parse(o.names);
+  if (!set) return report(set.error());
+  const auto& names = set->expand();  // in natural order: worker004 goes on the first device
+  if (names.size() != o.devices.size())
+    return report(bad_input(fmt::format("--names '{}' gives {} names for {} devices", o.names, names.size(), o.devices.size()),
                             "give one name per device, in the same order"));
-  for (const auto& name : *names)
+  for (const auto& name : names)
     if (auto ok = check_hostname(name); !ok) return report(ok.error());
   auto key = read_key(o.key_file, true);
   if (!key) return report(key.error());
@@ -235,7 +219,7 @@ int run_burn(const ImageOptions& o) {
   for (size_t i = 0; i < targets->size(); ++i) {
     const auto& target = (*targets)[i];
     if (auto ok = write_one(o.image, target); !ok) return report(ok.error());
-    if (auto ok = personalize_one(target.path, {(*names)[i], o.user, *key, true}); !ok) return report(ok.error());
+    if (auto ok = personalize_one(target.path, {names[i], o.user, *key, true}); !ok) return report(ok.error());
   }
   fmt::print("burned {} card{}: boot them, then 'beowulf add' each by its address\n", targets->size(),
              targets->size() == 1 ? "" : "s");
@@ -247,6 +231,8 @@ constexpr const char* kFooter = R"(Examples:
   beowulf image shrink worker.img                   the smallest image that still boots
   beowulf image write worker.img /dev/sdc           asks first; verifies after
   beowulf image burn worker.img /dev/sdc /dev/sdd --names worker[004-005])";
+
+}  // namespace
 
 Run attach_image(CLI::App& sub) {
   auto o = std::make_shared<ImageOptions>();
@@ -304,9 +290,5 @@ Run attach_image(CLI::App& sub) {
     return run_burn(*o);
   };
 }
-
-}  // namespace
-
-Command image_command() { return {"image", "read, write, verify, shrink and personalize SD card images", attach_image}; }
 
 }  // namespace beowulf::cli
