@@ -7,6 +7,7 @@ Run attach_machinefile(CLI::App& sub);
 Run attach_nodeset(CLI::App& sub);
 Run attach_case(CLI::App& sub);
 Run attach_sim(CLI::App& sub);
+Run attach_image(CLI::App& sub);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
@@ -14,6 +15,7 @@ const std::vector<Command>& commands() {
       {"nodeset", "expand, fold and count node sets like worker[001-004]", attach_nodeset},
       {"sim", "a virtual cluster on this machine, to practise and to test on (root)", attach_sim},
       {"case", "parts list and picture of the 3D-printed case for N boards", attach_case},
+      {"image", "read, write, verify, shrink and personalize SD card images", attach_image},
   };
   return table;
 }
