@@ -28,17 +28,42 @@ constexpr auto kPollInterval = std::chrono::milliseconds(5);
 /// pid to the node's /run/holder.pid, then sleeps until `sim down` ends it. Paths are
 /// relative to the node directory ($1) so that they still resolve once /run or /tmp
 /// (which may contain it) is covered. Its output goes to holder.log beside them.
+/// Every further argument is a host folder that stays visible at its own path in the
+/// node even when it lies in a folder the node has its own copy of (a root user's
+/// checkout in /root, a CI clone in /tmp): it is bound into the node's copy first, and
+/// the copies are bound recursively so that it comes along. The board user must be able
+/// to walk to it, so the node's copy of that folder gets o+x.
 constexpr const char* kHolderScript = R"(exec </dev/null >>"$1/holder.log" 2>&1
 set -e
 cd "$1"
-mount --bind etc /etc
-mount --bind home /home
-mount --bind root /root
-mount --bind tmp /tmp
-mount --bind run /run
-hostname "$2"
+host_name="$2"
+shift 2
+for share in "$@"; do
+  for d in etc home root tmp run; do
+    case "$share" in "/$d"/*)
+      mkdir -p "$d${share#/$d}"
+      chmod o+x "$d"
+      mount --bind "$share" "$d${share#/$d}";;
+    esac
+  done
+done
+mount --rbind etc /etc
+mount --rbind home /home
+mount --rbind root /root
+mount --rbind tmp /tmp
+mount --rbind run /run
+hostname "$host_name"
 echo $$ >/run/holder.pid
 exec -a beowulf-sim-holder sleep infinity)";
+
+/// The beowulf checkout and build these binaries come from, so that `beowulf`,
+/// `beowulf-cpi` and the tests' programs are at the same path on every node.
+std::vector<std::string> shared_folders() {
+  std::vector<std::string> folders = {BEOWULF_SOURCE_DIR};
+  std::string build = BEOWULF_BINARY_DIR;
+  if (build.rfind(std::string(BEOWULF_SOURCE_DIR) + "/", 0) != 0) folders.push_back(build);
+  return folders;
+}
 
 Error node_error(const NodePlan& node, const std::string& what) { return Error{what, node.who()}; }
 
@@ -167,10 +192,11 @@ Result<ProcessRecord> start_holder(const NodePlan& node, const Profile& profile)
   std::string pid_file = node.dir + "/run/holder.pid";
   ::unlink(pid_file.c_str());
   // setsid -f: the holder outlives this command, in its own session.
-  auto started = run_step("start the node's namespaces",
-                          {"setsid", "-f", "ip", "netns", "exec", node.netns, "unshare", "--uts", "--mount",
-                           "--propagation", "private", "bash", "-c", kHolderScript, "beowulf-sim-holder", node.dir,
-                           profile.hostname});
+  std::vector<std::string> argv = {"setsid", "-f", "ip", "netns", "exec", node.netns, "unshare", "--uts",
+                                  "--mount", "--propagation", "private", "bash", "-c", kHolderScript,
+                                  "beowulf-sim-holder", node.dir, profile.hostname};
+  for (const auto& folder : shared_folders()) argv.push_back(folder);
+  auto started = run_step("start the node's namespaces", argv);
   if (!started) return node_error(node, started.error().what);
   std::optional<ProcessRecord> record;
   bool ready = wait_until([&] {
