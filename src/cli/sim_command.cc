@@ -122,6 +122,9 @@ Run attach(CLI::App& app) {
   auto* up_cmd = app.add_subcommand("up", "start a virtual cluster: a master and N workers, each a set of namespaces with its own sshd");
   add_which(*up_cmd, o->which);
   up_cmd->add_option("--workers,-w", o->up.workers, "how many workers besides the master")->capture_default_str();
+  up_cmd->add_option("--cores", o->up.cores,
+                     "cores each board has (its processes share that many of this machine's CPUs)")
+      ->capture_default_str();
   up_cmd->add_option("--profile", o->up.profile, "what the boards look like: parallella (linaro/linaro) or raspberrypi (pi/raspberry)")
       ->capture_default_str();
   up_cmd->add_option("--subnet", o->up.subnet, "the network, inside 198.18.0.0/15; master .10, workers .11 and up")

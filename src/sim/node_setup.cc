@@ -1,5 +1,6 @@
 #include "sim/node_setup.h"
 
+#include <sched.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -196,6 +197,7 @@ Result<ProcessRecord> start_holder(const NodePlan& node, const Profile& profile)
                                   "--mount", "--propagation", "private", "bash", "-c", kHolderScript,
                                   "beowulf-sim-holder", node.dir, profile.hostname};
   for (const auto& folder : shared_folders()) argv.push_back(folder);
+  if (!node.cpus.empty()) argv.insert(argv.begin(), {"taskset", "-c", node.cpus});
   auto started = run_step("start the node's namespaces", argv);
   if (!started) return node_error(node, started.error().what);
   std::optional<ProcessRecord> record;
@@ -233,10 +235,42 @@ Result<ProcessRecord> start_sshd(const NodePlan& node, pid_t holder) {
   return *record;
 }
 
+/// The holder's CPU affinity as a taskset list ("0-1"), empty when it cannot be read.
+std::string cpus_of(pid_t pid) {
+  auto status = read_text(fmt::format("/proc/{}/status", pid));
+  if (!status) return "";
+  auto at = status->find("Cpus_allowed_list:");
+  if (at == std::string::npos) return "";
+  auto begin = status->find_first_not_of(" \t", at + 18), end = status->find('\n', at);
+  return status->substr(begin, end - begin);
+}
+
 std::vector<std::string> nsenter_argv(pid_t holder, const std::vector<std::string>& command) {
   std::vector<std::string> argv = {"nsenter", "-t", std::to_string(holder), "-n", "-u", "-m", "--"};
+  // nsenter keeps the caller's CPU affinity: give the command the node's own cores.
+  if (auto cpus = cpus_of(holder); !cpus.empty()) argv.insert(argv.begin(), {"taskset", "-c", cpus});
   argv.insert(argv.end(), command.begin(), command.end());
   return argv;
+}
+
+std::string board_cpus(int index, int cores, const std::vector<int>& host_cpus) {
+  std::string list;
+  int count = static_cast<int>(host_cpus.size());
+  for (int c = 0; c < std::min(cores, count); ++c) {
+    if (!list.empty()) list += ",";
+    list += std::to_string(host_cpus[static_cast<std::size_t>((index * cores + c) % count)]);
+  }
+  return list;
+}
+
+std::vector<int> allowed_cpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  std::vector<int> cpus;
+  if (sched_getaffinity(0, sizeof set, &set) != 0) return cpus;
+  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu)
+    if (CPU_ISSET(cpu, &set)) cpus.push_back(cpu);
+  return cpus;
 }
 
 }  // namespace beowulf::sim

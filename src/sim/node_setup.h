@@ -26,6 +26,7 @@ struct NodePlan {
   int prefix = 24;
   std::string netns;    ///< "bwsim-default-node1"
   std::string dir;      ///< "/run/beowulf-sim/default/nodes/node1"
+  std::string cpus;     ///< "1": the host CPUs that are this board's cores (taskset list)
 
   /// "node1 (198.18.0.11)": how errors name the node.
   std::string who() const { return label + " (" + address + ")"; }
@@ -50,6 +51,15 @@ Result<ProcessRecord> start_holder(const NodePlan& node, const Profile& profile)
 Result<ProcessRecord> start_sshd(const NodePlan& node, pid_t holder);
 
 /// The argv that runs `command` inside the node held by `holder`, as root.
+/// The argv that runs `command` inside the node whose namespaces `holder` holds, on
+/// that node's cores (the holder's CPU affinity), so `nproc` there says the board's count.
 std::vector<std::string> nsenter_argv(pid_t holder, const std::vector<std::string>& command);
+
+/// The taskset list of the `cores` CPUs that node number `index` runs on, dealt out
+/// round-robin over the CPUs we may use, so that the nodes share them evenly.
+std::string board_cpus(int index, int cores, const std::vector<int>& host_cpus);
+
+/// The CPUs this process may run on (its affinity), in order.
+std::vector<int> allowed_cpus();
 
 }  // namespace beowulf::sim

@@ -178,10 +178,14 @@ Result<Plan> plan_for(const UpOptions& options) {
   if (!addresses) return addresses.error();
   Plan plan{options.name, options.state_dir.empty() ? Sim::default_state_dir(options.name) : options.state_dir,
             *subnet, *profile, {}};
+  auto cpus = allowed_cpus();
+  if (options.cores < 1 || options.cores > static_cast<int>(cpus.size()))
+    return bad_input(fmt::format("--cores {}: a board here can have 1 to {} cores, the CPUs of this machine",
+                                 options.cores, cpus.size()));
   auto labels = node_labels(options.workers);
   for (std::size_t i = 0; i < labels.size(); ++i)
     plan.nodes.push_back({labels[i], (*addresses)[i], subnet->prefix, node_netns(options.name, labels[i]),
-                          plan.dir + "/nodes/" + labels[i]});
+                          plan.dir + "/nodes/" + labels[i], board_cpus(static_cast<int>(i), options.cores, cpus)});
   return plan;
 }
 

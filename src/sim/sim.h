@@ -26,6 +26,7 @@ struct UpOptions {
   std::string subnet = "198.18.0.0/24";   ///< inside 198.18.0.0/15
   int workers = 3;
   std::string profile = "parallella";
+  int cores = 1;  ///< cores each board has: its processes run on that many of our CPUs
 };
 
 /// How a command runs on a node.

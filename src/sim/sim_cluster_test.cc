@@ -48,6 +48,16 @@ TEST_F(SimBasics, EveryNodeIsAFreshParallellaWithItsOwnHostnameHostsAndHome) {
   for (const auto& row : status) EXPECT_TRUE(row.sshd_up) << row.label;
 }
 
+TEST_F(SimBasics, EachBoardHasOneCoreByDefaultAsItsCommandsAndSshLoginsSee) {
+  for (const auto& node : sim().state().nodes) {
+    EXPECT_EQ(run(node.label, {"nproc"}, "linaro").out, "1\n") << node.label;
+    // sshd and so every login inherit the board's cores too.
+    EXPECT_EQ(run(node.label, {"sh", "-c", "grep Cpus_allowed_list /proc/$(pgrep -o sshd)/status | wc -w"}).out,
+              "2\n") << node.label;
+  }
+  EXPECT_EQ(run("master", {"taskset", "-pc", "1"}).exit_code, 0);  // the host's CPUs are still all there
+}
+
 TEST_F(SimBasics, AHostnameOrFileChangedOnOneNodeStaysOnThatNode) {
   ASSERT_EQ(run("node1", {"sh", "-c", "echo only-node1 > /etc/beowulf-sim-probe && hostname worker001"}).exit_code, 0);
   EXPECT_EQ(run("node1", {"cat", "/etc/beowulf-sim-probe"}).out, "only-node1\n");
