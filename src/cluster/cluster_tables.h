@@ -22,36 +22,32 @@ struct MemberKeys {
   std::vector<std::string> host_keys;
 };
 
+/// The lines of each block.
 struct ClusterTables {
-  std::string hosts;            ///< "198.18.0.11 worker001\n" per member
-  std::string authorized_keys;  ///< "ssh-ed25519 AAAA... worker001\n" per member: the name is the comment
-  std::string known_hosts;      ///< "worker001,198.18.0.11 ssh-ed25519 AAAA...\n" per member and host key
+  std::vector<std::string> hosts;            ///< "198.18.0.11 worker001" per member
+  std::vector<std::string> authorized_keys;  ///< "ssh-ed25519 AAAA... worker001" per member: the name is the comment
+  std::vector<std::string> known_hosts;      ///< "worker001,198.18.0.11 ssh-ed25519 AAAA..." per member and host key
 };
 
 /// The tables for `members`, in their order.
 ClusterTables make_tables(const std::vector<MemberKeys>& members);
-
-/// `text` with its beowulf block's body set to `body` (the block is appended, after a
-/// newline when the text lacks one, when there is none). The same call again changes nothing.
-std::string with_block(std::string_view text, std::string_view body);
-
-/// The body of `text`'s beowulf block; empty when there is none.
-std::string block_of(std::string_view text);
 
 /// /etc/hosts text without the lines outside the block that map 127.0.1.1 (Debian's
 /// `127.0.1.1 linaro-nano`): a node's own name must resolve to its cluster address.
 std::string without_stale_loopback(std::string_view hosts);
 
 /// What `name`'s files must become to hold `tables` and its hostname be `name`. Every
-/// field is empty when the node is right already, so a second run writes nothing.
-NodeChanges changes_for(std::string_view name, const NodeFacts& facts, const ClusterTables& tables);
+/// field is empty when the node is right already, so a second run writes nothing. Fails
+/// when a file holds a broken block (put_block's error, naming the file and line).
+Result<NodeChanges> changes_for(std::string_view name, const NodeFacts& facts, const ClusterTables& tables);
 
 /// The keys of `node` as the master's blocks record them (its line in the authorized_keys
 /// block, its lines in the known_hosts block): for a member that cannot be asked now.
 MemberKeys keys_from_blocks(const NamedNode& node, std::string_view authorized_keys, std::string_view known_hosts);
 
-/// The master's ~/.ssh/config block body: a `Host NAME` section per node with its
+/// The master's ~/.ssh/config block lines: a `Host NAME` section per node with its
 /// HostName, User and ControlMaster sockets in `control_dir`, persisting 10 minutes.
-std::string ssh_config_block(const std::vector<NamedNode>& nodes, std::string_view user, std::string_view control_dir);
+std::vector<std::string> ssh_config_block(const std::vector<NamedNode>& nodes, std::string_view user,
+                                          std::string_view control_dir);
 
 }  // namespace beowulf::cluster
