@@ -86,13 +86,12 @@ MemberKeys keys_from_blocks(const NamedNode& node, std::string_view authorized_k
   return keys;
 }
 
-std::vector<std::string> ssh_config_block(const std::vector<NamedNode>& nodes, std::string_view user,
-                                          std::string_view control_dir) {
+std::vector<std::string> ssh_config_block(const std::vector<ConfigHost>& hosts, std::string_view control_dir) {
   std::vector<std::string> out;
-  for (const auto& n : nodes) {
-    out.push_back("Host " + n.name);
+  for (const auto& n : hosts) {
+    out.push_back(fmt::format("Host {} {}", n.name, n.address));
     out.push_back("  HostName " + n.address);
-    out.push_back(fmt::format("  User {}", user));
+    out.push_back("  User " + n.user);
     out.push_back("  ControlMaster auto");
     out.push_back(fmt::format("  ControlPath {}/%C", control_dir));
     out.push_back("  ControlPersist 10m");

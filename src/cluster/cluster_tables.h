@@ -45,9 +45,14 @@ Result<NodeChanges> changes_for(std::string_view name, const NodeFacts& facts, c
 /// block, its lines in the known_hosts block): for a member that cannot be asked now.
 MemberKeys keys_from_blocks(const NamedNode& node, std::string_view authorized_keys, std::string_view known_hosts);
 
-/// The master's ~/.ssh/config block lines: a `Host NAME` section per node with its
-/// HostName, User and ControlMaster sockets in `control_dir`, persisting 10 minutes.
-std::vector<std::string> ssh_config_block(const std::vector<NamedNode>& nodes, std::string_view user,
-                                          std::string_view control_dir);
+/// A node as the master's ssh config names it.
+struct ConfigHost {
+  std::string name, address, user;
+};
+
+/// The master's ~/.ssh/config block lines: a `Host NAME ADDRESS` section per node (so
+/// that ssh to either, as mpiexec does, gets the settings) with its HostName, User and
+/// ControlMaster sockets in `control_dir`, persisting 10 minutes.
+std::vector<std::string> ssh_config_block(const std::vector<ConfigHost>& hosts, std::string_view control_dir);
 
 }  // namespace beowulf::cluster

@@ -82,8 +82,8 @@ TEST(ClusterTables, RecoversAMembersKeysFromTheMastersBlocks) {
 }
 
 TEST(ClusterTables, SshConfigNamesEveryNodeWithSockets) {
-  EXPECT_EQ(ssh_config_block({{"worker001", "198.18.0.11"}}, "linaro", "/home/linaro/.beowulf/ssh"),
-            (Lines{"Host worker001", "  HostName 198.18.0.11", "  User linaro", "  ControlMaster auto",
+  EXPECT_EQ(ssh_config_block({{"worker001", "198.18.0.11", "linaro"}}, "/home/linaro/.beowulf/ssh"),
+            (Lines{"Host worker001 198.18.0.11", "  HostName 198.18.0.11", "  User linaro", "  ControlMaster auto",
                    "  ControlPath /home/linaro/.beowulf/ssh/%C", "  ControlPersist 10m"}));
 }
 

@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <sstream>
 
 #include "core/base64.h"
@@ -39,6 +41,10 @@ Result<NodeFacts> parse_node_facts(std::string_view output) {
     std::string value = space == std::string::npos ? "" : line.substr(space + 1);
     if (key == "hostname") {
       facts.hostname = value;
+      continue;
+    }
+    if (key == "cores") {
+      facts.cores = std::max(1, std::atoi(value.c_str()));
       continue;
     }
     std::optional<std::string> content;

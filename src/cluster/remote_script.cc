@@ -53,6 +53,7 @@ std::string gather_script(std::string_view name) {
       "if [ ! -f $k.pub ]; then ssh-keygen -y -f $k > $k.pub || exit 1; fi\n"
       "put() {{ if [ -f \"$2\" ]; then printf '%s =' \"$1\"; base64 -w0 < \"$2\" || exit 1; echo; else echo \"$1 -\"; fi; }}\n"
       "echo \"hostname $(uname -n)\"\n"
+      "echo \"cores $(nproc 2>/dev/null || echo 1)\"\n"
       "put etc_hostname /etc/hostname\n"
       "put etc_hosts /etc/hosts\n"
       "put authorized_keys ~/.ssh/authorized_keys\n"

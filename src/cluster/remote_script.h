@@ -15,7 +15,7 @@ namespace beowulf::cluster {
 std::string authorize_key_script(std::string_view public_key);
 
 /// Makes ~/.ssh/id_ed25519 when there is none (commented USER@`name`), then prints the
-/// node's facts, one per line, for parse_node_facts(): its live hostname, and each file
+/// node's facts, one per line, for parse_node_facts(): its live hostname, its cores, each file
 /// as `KEY =BASE64` (or `KEY -` when missing): /etc/hostname, /etc/hosts,
 /// ~/.ssh/authorized_keys, ~/.ssh/known_hosts, ~/.ssh/id_ed25519.pub and the host keys.
 std::string gather_script(std::string_view name);
