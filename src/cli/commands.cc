@@ -3,11 +3,13 @@
 namespace beowulf::cli {
 
 // One declaration per subcommand file (src/cli/<name>_command.cc).
+Command sim_command();
 Run attach_init(CLI::App& sub);
 Run attach_add(CLI::App& sub);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
+      sim_command(),
       {"init", "make this machine the master of a new cluster", attach_init},
       {"add", "make boards members: keys, hostnames, hosts tables, proved", attach_add},
   };
