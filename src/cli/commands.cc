@@ -6,12 +6,14 @@ namespace beowulf::cli {
 Command sim_command();
 Run attach_init(CLI::App& sub);
 Run attach_add(CLI::App& sub);
+Run attach_discover(CLI::App& sub);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       sim_command(),
       {"init", "make this machine the master of a new cluster", attach_init},
       {"add", "make boards members: keys, hostnames, hosts tables, proved", attach_add},
+      {"discover", "list machines answering SSH on the master's subnet", attach_discover},
   };
   return table;
 }
