@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <set>
@@ -25,11 +26,15 @@ const std::vector<std::string> kNodes = {"master", "node1", "node2", "node3"};
 const std::vector<std::string> kNames = {"master", "worker001", "worker002", "worker003"};
 
 /// Shared by the scenarios: a sim of 3 fresh boards and what a user types on its master.
-class Bootstrap : public sim::SimTest<Bootstrap> {
+template <typename Derived>
+class Bootstrap : public sim::SimTest<Derived> {
  public:
   static sim::UpOptions options() { return {.workers = 3}; }
 
  protected:
+  using sim::SimTest<Derived>::sim;
+  using sim::SimTest<Derived>::run;
+
   /// "198.18.N." of this sim.
   std::string prefix() {
     std::string a = sim().address("master");
@@ -53,10 +58,12 @@ class Bootstrap : public sim::SimTest<Bootstrap> {
 
   /// The add table for the three workers, each with `results[i]` ("ok" or the failure).
   std::string table(const std::vector<std::string>& hostnames, const std::vector<std::string>& results) {
-    std::string out = "NODE       ADDRESS       HOSTNAME   RESULT\n";
+    std::size_t w = prefix().size() + 2, hw = 8;
+    for (const auto& h : hostnames) hw = std::max(hw, h.size());
+    std::string out = fmt::format("NODE       {:<{}}  {:<{}}  RESULT\n", "ADDRESS", w, "HOSTNAME", hw);
     for (int i = 0; i < 3; ++i)
-      out += fmt::format("{:<9}  {:<12}  {:<9}  {}\n", kNames[i + 1], prefix() + std::to_string(11 + i), hostnames[i],
-                         results[i]);
+      out += fmt::format("{:<9}  {:<{}}  {:<{}}  {}\n", kNames[i + 1], prefix() + std::to_string(11 + i), w,
+                         hostnames[i], hw, results[i]);
     return out;
   }
 
@@ -100,7 +107,17 @@ class Bootstrap : public sim::SimTest<Bootstrap> {
   }
 };
 
-TEST_F(Bootstrap, FreshBoardsBecomeAProvedCluster) {
+class FreshBoards : public Bootstrap<FreshBoards> {
+ public:
+  static std::string suffix() { return "a"; }
+};
+
+class FailingBoards : public Bootstrap<FailingBoards> {
+ public:
+  static std::string suffix() { return "b"; }
+};
+
+TEST_F(FreshBoards, BecomeAProvedCluster) {
   {
     SCOPED_TRACE("init");
     auto init = beowulf({"init", "--name", "master"});
@@ -145,9 +162,10 @@ TEST_F(Bootstrap, FreshBoardsBecomeAProvedCluster) {
     SCOPED_TRACE("discover finds exactly the sim's nodes");
     auto r = beowulf({"discover"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    std::string want = "ADDRESS       MEMBER      SSH BANNER\n";
+    std::size_t w = prefix().size() + 2;
+    std::string want = fmt::format("{:<{}}  MEMBER      SSH BANNER\n", "ADDRESS", w);
     for (int i = 0; i < 4; ++i)
-      want += fmt::format("{:<12}  {:<10}  {}\n", prefix() + std::to_string(10 + i), kNames[i],
+      want += fmt::format("{:<{}}  {:<10}  {}\n", prefix() + std::to_string(10 + i), w, kNames[i],
                           "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10");
     std::string banner = sh("master", "printf '' | timeout 2 nc -w1 " + prefix() + "11 22 2>/dev/null | head -1").out;
     if (!banner.empty() && banner.find("SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10") == std::string::npos)
@@ -156,7 +174,7 @@ TEST_F(Bootstrap, FreshBoardsBecomeAProvedCluster) {
   }
 }
 
-TEST_F(Bootstrap, FailuresArePerNodeAndARunAgainFinishesTheJob) {
+TEST_F(FailingBoards, FailPerNodeAndARunAgainFinishesTheJob) {
   ASSERT_EQ(beowulf({"init", "--name", "master"}).exit_code, 0);
   {
     SCOPED_TRACE("a wrong password: every node fails its first contact, nothing is recorded");
@@ -186,9 +204,10 @@ TEST_F(Bootstrap, FailuresArePerNodeAndARunAgainFinishesTheJob) {
         {.argv = sim().exec_argv("master", {"sh", "-c", "echo $$ > /tmp/add.pid; exec " + kBeowulf + " add " +
                                                             all_workers() + " --password-stdin"},
                                  "linaro")
-                     .value(),
-         .input = "linaro\n"});
+                     .value()});
     ASSERT_TRUE(started.ok());
+    ASSERT_EQ(write(started->stdin_fd(), "linaro\n", 7), 7);
+    started->close_stdin();
     // Wait until node2 got the master's key (first contact done), then kill add.
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (sh("node2", "grep -q master ~/.ssh/authorized_keys").exit_code != 0)
