@@ -7,12 +7,14 @@ Command sim_command();
 Run attach_init(CLI::App& sub);
 Run attach_add(CLI::App& sub);
 Run attach_discover(CLI::App& sub);
+Run attach_remove(CLI::App& sub);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       sim_command(),
       {"init", "make this machine the master of a new cluster", attach_init},
       {"add", "make boards members: keys, hostnames, hosts tables, proved", attach_add},
+      {"remove", "take nodes out of the cluster (--revoke: and their trust)", attach_remove},
       {"discover", "list machines answering SSH on the master's subnet", attach_discover},
   };
   return table;

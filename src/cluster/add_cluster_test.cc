@@ -159,6 +159,23 @@ TEST_F(FreshBoards, BecomeAProvedCluster) {
     EXPECT_EQ(checksums(), before);
   }
   {
+    SCOPED_TRACE("remove --revoke, then add again");
+    auto r = beowulf({"remove", "worker003", "--revoke", "--password-stdin"}, "linaro\n");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, fmt::format("removed worker003 ({}13), its keys revoked\n", prefix()));
+    EXPECT_EQ(sh("master", "ssh -o BatchMode=yes -o ControlPath=none " + prefix() + "13 true").exit_code, 255);
+    for (const auto& node : {"master", "node1", "node2"})
+      EXPECT_EQ(sh(node, "grep -c worker003 /etc/hosts ~/.ssh/authorized_keys ~/.ssh/known_hosts").out,
+                "/etc/hosts:0\n/home/linaro/.ssh/authorized_keys:0\n/home/linaro/.ssh/known_hosts:0\n")
+          << node;
+    EXPECT_EQ(sh("master", "grep -c worker003 ~/.beowulf/machinefile ~/.ssh/config").out,
+              "/home/linaro/.beowulf/machinefile:0\n/home/linaro/.ssh/config:0\n");
+    auto back = beowulf({"add", prefix() + "13", "--password-stdin"}, "linaro\n");
+    EXPECT_EQ(back.exit_code, 0) << back.err;
+    EXPECT_THAT(back.out, HasSubstr("worker003  " + prefix() + "13  worker003  ok\n"));
+    expect_all_pairs_trust();
+  }
+  {
     SCOPED_TRACE("discover finds exactly the sim's nodes");
     auto r = beowulf({"discover"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
