@@ -4,6 +4,7 @@ namespace beowulf::cli {
 
 // One declaration per subcommand file (src/cli/<name>_command.cc).
 Command sim_command();
+Run attach_machinefile(CLI::App& sub);
 Run attach_init(CLI::App& sub);
 Run attach_add(CLI::App& sub);
 Run attach_discover(CLI::App& sub);
@@ -16,6 +17,7 @@ const std::vector<Command>& commands() {
       {"add", "make boards members: keys, hostnames, hosts tables, proved", attach_add},
       {"remove", "take nodes out of the cluster (--revoke: and their trust)", attach_remove},
       {"discover", "list machines answering SSH on the master's subnet", attach_discover},
+      {"machinefile", "print the machine file for mpiexec (MPICH or Open MPI)", attach_machinefile},
   };
   return table;
 }
