@@ -4,6 +4,7 @@ namespace beowulf::cli {
 
 // One declaration per subcommand file (src/cli/<name>_command.cc).
 Command sim_command();
+Run attach_nodeset(CLI::App& sub);
 Run attach_machinefile(CLI::App& sub);
 Run attach_init(CLI::App& sub);
 Run attach_add(CLI::App& sub);
@@ -18,6 +19,7 @@ const std::vector<Command>& commands() {
       {"remove", "take nodes out of the cluster (--revoke: and their trust)", attach_remove},
       {"discover", "list machines answering SSH on the master's subnet", attach_discover},
       {"machinefile", "print the machine file for mpiexec (MPICH or Open MPI)", attach_machinefile},
+      {"nodeset", "expand, fold and count node sets like worker[001-004]", attach_nodeset},
   };
   return table;
 }
