@@ -6,7 +6,21 @@ namespace beowulf::cli {
 Run attach_machinefile(CLI::App& sub);
 Run attach_case(CLI::App& sub);
 Run attach_nodeset(CLI::App& sub);
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> table = {
+
 Command sim_command();
+Run attach_nodeset(CLI::App& sub);
+Run attach_machinefile(CLI::App& sub);
+Run attach_init(CLI::App& sub);
+Run attach_add(CLI::App& sub);
+Run attach_discover(CLI::App& sub);
+Run attach_remove(CLI::App& sub);
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> table = {
+
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
@@ -14,6 +28,10 @@ const std::vector<Command>& commands() {
       {"case", "parts list and picture of the 3D-printed case for N boards", attach_case},
       {"nodeset", "expand, fold and count node sets like worker[001-004]", attach_nodeset},
       sim_command(),
+      {"init", "make this machine the master of a new cluster", attach_init},
+      {"add", "make boards members: keys, hostnames, hosts tables, proved", attach_add},
+      {"remove", "take nodes out of the cluster (--revoke: and their trust)", attach_remove},
+      {"discover", "list machines answering SSH on the master's subnet", attach_discover},
   };
   return table;
 }
