@@ -162,6 +162,18 @@ void Process::wait(ProcessResult& result) {
   int status = 0;
   while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
   }
+  reaped(status, result);
+}
+
+bool Process::try_wait(ProcessResult& result) {
+  int status = 0;
+  pid_t r = waitpid(pid_, &status, WNOHANG);
+  if (r == 0 || (r < 0 && errno == EINTR)) return false;
+  reaped(status, result);
+  return true;
+}
+
+void Process::reaped(int status, ProcessResult& result) {
   pid_ = -1;
   if (WIFEXITED(status)) {
     result.exit_code = WEXITSTATUS(status);

@@ -60,9 +60,13 @@ class Process {
   /// Waits for the child to end; fills exit_code/signal of `result`.
   void wait(ProcessResult& result);
 
+  /// Like wait(), but returns false at once, filling nothing, while the child runs.
+  bool try_wait(ProcessResult& result);
+
  private:
   Process(pid_t pid, int in, int out, int err) : pid_(pid), in_(in), out_(out), err_(err) {}
   void close_all();
+  void reaped(int status, ProcessResult& result);
 
   pid_t pid_ = -1;
   int in_ = -1, out_ = -1, err_ = -1;

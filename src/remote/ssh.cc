@@ -1,0 +1,214 @@
+#include "remote/ssh.h"
+
+#include <sys/stat.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <system_error>
+
+#include <fmt/core.h>
+
+namespace beowulf::remote {
+namespace {
+
+/// A value for an ssh -o option: a path with spaces must be quoted there.
+std::string config_value(const std::string& value) {
+  return value.find_first_of(" \t") == std::string::npos ? value : "\"" + value + "\"";
+}
+
+/// scp's [user@]host: an IPv6 address needs brackets there.
+std::string scp_host(const SshTarget& target) {
+  std::string host = target.address.find(':') != std::string::npos ? "[" + target.address + "]" : target.address;
+  return target.user.empty() ? host : target.user + "@" + host;
+}
+
+/// The last non-empty line of ssh's stderr, without the carriage return ssh may add.
+std::string last_line(std::string_view text) {
+  std::string line;
+  std::size_t begin = 0;
+  while (begin < text.size()) {
+    std::size_t end = text.find('\n', begin);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view candidate = text.substr(begin, end - begin);
+    while (!candidate.empty() && (candidate.back() == '\r' || candidate.back() == ' ')) candidate.remove_suffix(1);
+    if (!candidate.empty()) line = candidate;
+    begin = end + 1;
+  }
+  return line;
+}
+
+bool contains(std::string_view text, std::string_view part) { return text.find(part) != std::string_view::npos; }
+
+SshError failure(SshFailure kind, const std::string& node, std::string what, std::string hint) {
+  return SshError{kind, Error{std::move(what), node, std::move(hint)}};
+}
+
+/// Reads what ssh said; `program` ("ssh" or "scp") starts the message of an unknown failure.
+SshError classify(const SshTarget& target, const std::string& node, bool password_login, std::string_view err,
+                  std::string_view program) {
+  if (contains(err, "REMOTE HOST IDENTIFICATION HAS CHANGED") || contains(err, "has changed and you have requested"))
+    return failure(SshFailure::host_key_changed, node, "ssh: the node's host key has changed",
+                   fmt::format("if the node was reinstalled or its card re-flashed, forget the old key with "
+                               "`ssh-keygen -R {}` and add the node again; otherwise someone may be "
+                               "intercepting the connection",
+                               target.port == 22 ? target.address : fmt::format("[{}]:{}", target.address, target.port)));
+  if (contains(err, "host key is known for") || contains(err, "Host key verification failed"))
+    return failure(SshFailure::host_key_unknown, node, "ssh: the node's host key is not known",
+                   fmt::format("add the node first: beowulf add {}", target.address));
+  if (contains(err, "Permission denied") || contains(err, "Too many authentication failures")) {
+    if (password_login)
+      return failure(SshFailure::wrong_password, node, "ssh: wrong password",
+                     "check the password; the node's sshd must also allow password login for the first contact");
+    return failure(SshFailure::key_refused, node, "ssh: key login refused",
+                   "the cluster's key is not in the node's ~/.ssh/authorized_keys: run `beowulf add` for it again");
+  }
+  if (contains(err, "Connection refused"))
+    return failure(SshFailure::refused, node, "ssh: connection refused",
+                   fmt::format("the node is up but no sshd answers on port {}: start it (sudo systemctl start ssh)",
+                               target.port));
+  static constexpr std::array<std::string_view, 6> kUnreachable = {
+      "No route to host", "Connection timed out", "Network is unreachable",
+      "Could not resolve hostname", "Operation timed out", "Host is down"};
+  for (std::string_view reason : kUnreachable)
+    if (contains(err, reason))
+      return failure(SshFailure::unreachable, node, fmt::format("ssh: cannot reach the node: {}", reason),
+                     "check that the node is powered on and connected, and that its address is right");
+  if (contains(err, "Connection closed by") || contains(err, "Connection reset by") ||
+      contains(err, "kex_exchange_identification"))
+    return failure(SshFailure::closed, node, "ssh: the node closed the connection before login",
+                   "the node's /etc/hosts.allow or /etc/hosts.deny may refuse this machine");
+  std::string line = last_line(err);
+  if (line.empty()) line = "failed without saying why";
+  if (!line.starts_with(fmt::format("{}: ", program))) line = fmt::format("{}: {}", program, line);
+  return failure(SshFailure::other, node, line, "");
+}
+
+}  // namespace
+
+Ssh::Ssh(SshOptions options) : options_(std::move(options)) {
+  if (options_.control_dir.empty()) options_.control_dir = default_control_dir();
+}
+
+std::vector<std::string> Ssh::options() const {
+  const SshOptions& o = options_;
+  std::vector<std::string> out;
+  auto option = [&](const std::string& setting) {
+    out.push_back("-o");
+    out.push_back(setting);
+  };
+  if (o.first_contact) {
+    option("BatchMode=no");
+    option("NumberOfPasswordPrompts=1");
+    option("StrictHostKeyChecking=accept-new");
+  } else {
+    option("BatchMode=yes");
+    option("StrictHostKeyChecking=yes");
+  }
+  if (!o.known_hosts.empty()) option("UserKnownHostsFile=" + config_value(o.known_hosts));
+  if (!o.identity.empty()) option("IdentityFile=" + config_value(o.identity));
+  option(fmt::format("ConnectTimeout={}", o.connect_timeout.count()));
+  option(fmt::format("ServerAliveInterval={}", o.server_alive_interval.count()));
+  option("ServerAliveCountMax=3");
+  if (o.multiplex) {
+    std::string dir = o.control_dir;
+    for (std::size_t at = 0; (at = dir.find('%', at)) != std::string::npos; at += 2) dir.insert(at, "%");
+    option("ControlMaster=auto");
+    option("ControlPath=" + config_value(dir + "/%C"));
+    option("ControlPersist=" + o.control_persist);
+  } else {
+    option("ControlMaster=no");
+    option("ControlPath=none");
+  }
+  option("LogLevel=ERROR");  // no "Permanently added ..." chatter on a node's stderr
+  return out;
+}
+
+sys::ProcessSpec Ssh::run(const SshTarget& target, const std::string& command) const {
+  std::vector<std::string> argv = {options_.ssh_program};
+  if (!options_.config_file.empty()) argv.insert(argv.end(), {"-F", options_.config_file});
+  auto opts = options();
+  argv.insert(argv.end(), opts.begin(), opts.end());
+  argv.insert(argv.end(), {"-T", "-p", std::to_string(target.port)});
+  if (!target.user.empty()) argv.insert(argv.end(), {"-l", target.user});
+  argv.insert(argv.end(), {"--", target.address, command});
+  return sys::ProcessSpec{.argv = std::move(argv)};
+}
+
+sys::ProcessSpec Ssh::copy_to(const SshTarget& target, const std::vector<std::string>& sources,
+                              const std::string& destination, bool recursive) const {
+  std::vector<std::string> argv = {options_.scp_program};
+  if (!options_.config_file.empty()) argv.insert(argv.end(), {"-F", options_.config_file});
+  auto opts = options();
+  argv.insert(argv.end(), opts.begin(), opts.end());
+  argv.insert(argv.end(), {"-p", "-P", std::to_string(target.port)});
+  if (recursive) argv.push_back("-r");
+  argv.push_back("--");
+  argv.insert(argv.end(), sources.begin(), sources.end());
+  argv.push_back(scp_host(target) + ":" + destination);
+  return sys::ProcessSpec{.argv = std::move(argv)};
+}
+
+sys::ProcessSpec Ssh::copy_from(const SshTarget& target, const std::string& source, const std::string& destination,
+                                bool recursive) const {
+  std::vector<std::string> argv = {options_.scp_program};
+  if (!options_.config_file.empty()) argv.insert(argv.end(), {"-F", options_.config_file});
+  auto opts = options();
+  argv.insert(argv.end(), opts.begin(), opts.end());
+  argv.insert(argv.end(), {"-p", "-P", std::to_string(target.port)});
+  if (recursive) argv.push_back("-r");
+  argv.insert(argv.end(), {"--", scp_host(target) + ":" + source, destination});
+  return sys::ProcessSpec{.argv = std::move(argv)};
+}
+
+std::optional<SshError> Ssh::explain_failure(const SshTarget& target, const std::string& node, int exit_code,
+                                             std::string_view stderr_text) const {
+  if (exit_code != 255) return std::nullopt;
+  return classify(target, node, options_.first_contact, stderr_text, "ssh");
+}
+
+std::optional<SshError> Ssh::explain_copy_failure(const SshTarget& target, const std::string& node, int exit_code,
+                                                  std::string_view stderr_text) const {
+  if (exit_code == 0) return std::nullopt;
+  return classify(target, node, options_.first_contact, stderr_text, "scp");
+}
+
+std::string default_control_dir() {
+  const char* home = std::getenv("HOME");
+  return std::string(home != nullptr ? home : "") + "/.beowulf/ssh";
+}
+
+Status ensure_control_dir(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Error{fmt::format("make {}: {}", dir, ec.message()), "", ""};
+  if (!std::filesystem::is_directory(dir))
+    return Error{fmt::format("make {}: it exists and is not a directory", dir), "", ""};
+  if (chmod(dir.c_str(), 0700) != 0) return Error{fmt::format("chmod 0700 {}: {}", dir, std::strerror(errno)), "", ""};
+  return {};
+}
+
+std::string shell_quote(std::string_view word) {
+  static constexpr std::string_view kSafe =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-+=./:@,%";
+  if (!word.empty() && word.find_first_not_of(kSafe) == std::string_view::npos) return std::string(word);
+  std::string out = "'";
+  for (char c : word) {
+    if (c == '\'') out += "'\\''";
+    else out += c;
+  }
+  return out + "'";
+}
+
+std::string shell_join(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& word : words) {
+    if (!out.empty()) out += ' ';
+    out += shell_quote(word);
+  }
+  return out;
+}
+
+}  // namespace beowulf::remote

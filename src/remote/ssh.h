@@ -1,0 +1,122 @@
+#pragma once
+// Ssh: the OpenSSH transport. It builds the argv of the system's `ssh` and `scp` (the
+// clients the MPI launchers use too) as sys::ProcessSpec values for FanOut to run; it
+// runs nothing itself.
+//
+// Contract:
+// - Every argv multiplexes through ControlMaster=auto sockets `<control_dir>/%C` (a hash:
+//   the path stays under the Unix socket limit) kept ControlPersist (10m) after the
+//   last use, unless `multiplex` is off. The control directory must exist: see
+//   ensure_control_dir().
+// - Key login (the default): BatchMode=yes (never a prompt) and StrictHostKeyChecking=yes
+//   (an unknown host key is refused). First contact (`first_contact`): password login
+//   allowed, one password prompt, and StrictHostKeyChecking=accept-new: an unknown host
+//   key is trusted and recorded, a changed one is refused by ssh. No argv ever carries
+//   StrictHostKeyChecking=no.
+// - Host keys go to the standard ~/.ssh/known_hosts unless `known_hosts` names another.
+// - The remote command is one string, run by the remote user's shell: quote arguments
+//   with shell_quote()/shell_join().
+// - scp keeps modes and times (-p); its remote paths are taken literally (SFTP mode).
+// - ssh exits 255 when ssh itself failed (scp exits 1, whatever failed):
+//   explain_failure() and explain_copy_failure() turn that and its stderr into an Error
+//   in user terms, with a hint.
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+#include "sys/process.h"
+
+namespace beowulf::remote {
+
+/// Where a node's sshd is and whom to log in as.
+struct SshTarget {
+  std::string user;     ///< empty: ssh's default (the config's, or ours)
+  std::string address;  ///< an IP address or a host name
+  int port = 22;
+};
+
+struct SshOptions {
+  std::string control_dir;                     ///< ControlMaster sockets: default_control_dir()
+  std::string known_hosts;                     ///< empty: ssh's default ~/.ssh/known_hosts
+  std::string identity;                        ///< empty: ssh's default keys
+  std::string config_file;                     ///< empty: ssh's default (~/.ssh/config)
+  bool first_contact = false;                  ///< password login and accept-new (see above)
+  bool multiplex = true;                       ///< off: a fresh connection (e.g. to prove key login)
+  std::chrono::seconds connect_timeout{10};
+  std::chrono::seconds server_alive_interval{5};  ///< a dead node is noticed after 3 of these
+  std::string control_persist = "10m";
+  std::string ssh_program = "ssh";             ///< looked up on PATH
+  std::string scp_program = "scp";
+};
+
+/// Why ssh itself failed, in user terms.
+enum class SshFailure {
+  key_refused,       ///< key login refused: the key is not in authorized_keys
+  wrong_password,    ///< password login refused
+  host_key_changed,  ///< the node's host key differs from the recorded one
+  host_key_unknown,  ///< no recorded host key (key login to a node never added)
+  refused,           ///< the node answers, but nothing listens on the ssh port
+  unreachable,       ///< no route, timed out, unknown name: the node is down or the address wrong
+  closed,            ///< the node closed the connection before login (hosts.allow/deny?)
+  other,             ///< any other failure of ssh's own
+};
+
+struct SshError {
+  SshFailure failure;
+  Error error;  ///< what: "ssh: connection refused"; hint: what to do
+};
+
+class Ssh {
+ public:
+  explicit Ssh(SshOptions options = {});
+
+  /// The argv that runs `command` (one string, for the remote shell) on `target`.
+  sys::ProcessSpec run(const SshTarget& target, const std::string& command) const;
+
+  /// The argv that copies local `sources` to `destination` on `target` (a directory
+  /// when there are several sources), keeping modes; `recursive` copies directories.
+  sys::ProcessSpec copy_to(const SshTarget& target, const std::vector<std::string>& sources,
+                           const std::string& destination, bool recursive = false) const;
+
+  /// The argv that copies `source` on `target` to the local `destination`, keeping modes.
+  sys::ProcessSpec copy_from(const SshTarget& target, const std::string& source, const std::string& destination,
+                             bool recursive = false) const;
+
+  /// The -o options every argv carries (for tests and for writing ~/.ssh/config).
+  std::vector<std::string> options() const;
+
+  /// When an argv of ours failed in ssh itself (exit status 255), what went wrong, read
+  /// from its stderr; nullopt for any other status (the remote command's own). `node`
+  /// labels the Error ("worker002 (198.18.0.12)"); the hint names `target`'s address.
+  std::optional<SshError> explain_failure(const SshTarget& target, const std::string& node, int exit_code,
+                                          std::string_view stderr_text) const;
+
+  /// The same for a copy_to()/copy_from() argv: scp exits 1 whatever failed, so any
+  /// non-zero status is explained; nullopt when it exited 0.
+  std::optional<SshError> explain_copy_failure(const SshTarget& target, const std::string& node, int exit_code,
+                                               std::string_view stderr_text) const;
+
+  const SshOptions& settings() const { return options_; }
+
+ private:
+  SshOptions options_;
+};
+
+/// $HOME/.beowulf/ssh, where the ControlMaster sockets live.
+std::string default_control_dir();
+
+/// Makes `dir` (and its parents) with mode 0700 when missing. Fails when it cannot, or
+/// when `dir` is not a directory.
+Status ensure_control_dir(const std::string& dir);
+
+/// `word` quoted for a POSIX shell: 'it'\''s' ; bare when it is only safe characters.
+std::string shell_quote(std::string_view word);
+
+/// The words quoted and joined with spaces: one command line for the remote shell.
+std::string shell_join(const std::vector<std::string>& words);
+
+}  // namespace beowulf::remote

@@ -1,0 +1,270 @@
+#include "remote/ssh.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace beowulf::remote {
+namespace {
+
+using ::testing::ElementsAreArray;
+
+/// pdsh style: a temp dir first on PATH holding fake `ssh` and `scp` that record their
+/// argv (NUL-separated) in DIR/argv; the fake ssh then runs its last argument with sh,
+/// as a remote shell would.
+class FakeSshTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string templ = (std::filesystem::temp_directory_path() / "ssh_test.XXXXXX").string();
+    dir_ = mkdtemp(templ.data());
+    write_script("ssh", "printf '%s\\0' \"$@\" > \"$(dirname \"$0\")/argv\"\n"
+                        "for last; do :; done\nexec sh -c \"$last\"\n");
+    write_script("scp", "printf '%s\\0' \"$@\" > \"$(dirname \"$0\")/argv\"\n");
+    old_path_ = std::getenv("PATH");
+    setenv("PATH", (dir_.string() + ":" + old_path_).c_str(), 1);
+  }
+  void TearDown() override {
+    setenv("PATH", old_path_.c_str(), 1);
+    std::filesystem::remove_all(dir_);
+  }
+
+  void write_script(const std::string& name, const std::string& body) {
+    std::ofstream(dir_ / name) << "#!/bin/sh\n" << body;
+    chmod((dir_ / name).c_str(), 0755);
+  }
+
+  /// Runs the spec through the fake; returns the argv it received.
+  std::vector<std::string> recorded(const sys::ProcessSpec& spec, std::string* out = nullptr) {
+    auto r = sys::run(spec);
+    EXPECT_TRUE(r.ok());
+    if (r.ok() && out != nullptr) *out = r->out;
+    std::ifstream in(dir_ / "argv");
+    std::vector<std::string> argv;
+    for (std::string arg; std::getline(in, arg, '\0');) argv.push_back(arg);
+    return argv;
+  }
+
+  std::filesystem::path dir_;
+  std::string old_path_;
+};
+
+const SshTarget kNode{"linaro", "198.18.0.11", 22};
+
+SshOptions test_options() {
+  SshOptions o;
+  o.control_dir = "/home/linaro/.beowulf/ssh";
+  return o;
+}
+
+TEST_F(FakeSshTest, KeyLoginRunsOneCommandStringOverAWarmSocket) {
+  Ssh ssh(test_options());
+  std::vector<std::string> expected = {
+      "-o", "BatchMode=yes",          "-o", "StrictHostKeyChecking=yes",
+      "-o", "ConnectTimeout=10",      "-o", "ServerAliveInterval=5",
+      "-o", "ServerAliveCountMax=3",  "-o", "ControlMaster=auto",
+      "-o", "ControlPath=/home/linaro/.beowulf/ssh/%C",
+      "-o", "ControlPersist=10m",     "-o", "LogLevel=ERROR",
+      "-T", "-p", "22", "-l", "linaro", "--", "198.18.0.11", "echo hello"};
+  std::string out;
+  EXPECT_THAT(recorded(ssh.run(kNode, "echo hello"), &out), ElementsAreArray(expected));
+  EXPECT_EQ(out, "hello\n");
+}
+
+TEST_F(FakeSshTest, FirstContactAllowsOnePasswordAndTrustsANewHostKeyOnly) {
+  SshOptions o = test_options();
+  o.first_contact = true;
+  o.known_hosts = "/tmp/known hosts";
+  o.config_file = "/dev/null";
+  std::vector<std::string> expected = {
+      "-F", "/dev/null",
+      "-o", "BatchMode=no",           "-o", "NumberOfPasswordPrompts=1",
+      "-o", "StrictHostKeyChecking=accept-new",
+      "-o", "UserKnownHostsFile=\"/tmp/known hosts\"",
+      "-o", "ConnectTimeout=10",      "-o", "ServerAliveInterval=5",
+      "-o", "ServerAliveCountMax=3",  "-o", "ControlMaster=auto",
+      "-o", "ControlPath=/home/linaro/.beowulf/ssh/%C",
+      "-o", "ControlPersist=10m",     "-o", "LogLevel=ERROR",
+      "-T", "-p", "2222", "-l", "linaro", "--", "198.18.0.11", "true"};
+  EXPECT_THAT(recorded(Ssh(o).run({"linaro", "198.18.0.11", 2222}, "true")), ElementsAreArray(expected));
+}
+
+TEST_F(FakeSshTest, WithoutMultiplexingEveryCallIsAFreshLogin) {
+  SshOptions o = test_options();
+  o.multiplex = false;
+  o.identity = "/home/linaro/.ssh/id_ed25519";
+  auto argv = recorded(Ssh(o).run(kNode, "true"));
+  EXPECT_THAT(argv, ::testing::Contains("ControlMaster=no"));
+  EXPECT_THAT(argv, ::testing::Contains("ControlPath=none"));
+  EXPECT_THAT(argv, ::testing::Contains("IdentityFile=/home/linaro/.ssh/id_ed25519"));
+  EXPECT_THAT(argv, ::testing::Not(::testing::Contains("ControlPersist=10m")));
+}
+
+TEST_F(FakeSshTest, CopyToKeepsModesAndNamesTheNodeLikeScp) {
+  Ssh ssh(test_options());
+  auto argv = recorded(ssh.copy_to(kNode, {"/usr/bin/cpi", "data.txt"}, "/home/linaro/"));
+  std::vector<std::string> tail(argv.end() - 7, argv.end());
+  EXPECT_THAT(tail, ElementsAreArray({"-p", "-P", "22", "--", "/usr/bin/cpi", "data.txt",
+                                      "linaro@198.18.0.11:/home/linaro/"}));
+  EXPECT_EQ(argv[0], "-o");
+  EXPECT_EQ(argv[1], "BatchMode=yes");
+}
+
+TEST_F(FakeSshTest, CopyFromBracketsAnIpv6AddressAndCanRecurse) {
+  Ssh ssh(test_options());
+  auto argv = recorded(ssh.copy_from({"", "fd00::11", 22}, "/var/log/syslog", "out/worker001/", true));
+  std::vector<std::string> tail(argv.end() - 7, argv.end());
+  EXPECT_THAT(tail, ElementsAreArray({"-p", "-P", "22", "-r", "--", "[fd00::11]:/var/log/syslog", "out/worker001/"}));
+}
+
+TEST_F(FakeSshTest, NoArgvEverCarriesStrictHostKeyCheckingNo) {
+  for (bool first_contact : {false, true}) {
+    for (bool multiplex : {false, true}) {
+      SshOptions o = test_options();
+      o.first_contact = first_contact;
+      o.multiplex = multiplex;
+      Ssh ssh(o);
+      for (const auto& spec : {ssh.run(kNode, "true"), ssh.copy_to(kNode, {"a"}, "b"), ssh.copy_from(kNode, "a", "b")}) {
+        auto argv = recorded(spec);
+        ASSERT_FALSE(argv.empty());
+        std::string joined;
+        for (auto arg : argv) {
+          std::transform(arg.begin(), arg.end(), arg.begin(), [](unsigned char c) { return std::tolower(c); });
+          joined += arg + " ";
+        }
+        EXPECT_EQ(joined.find("stricthostkeychecking=no"), std::string::npos) << joined;
+        EXPECT_EQ(joined.find("stricthostkeychecking no"), std::string::npos) << joined;
+        EXPECT_EQ(joined.find("stricthostkeychecking=off"), std::string::npos) << joined;
+      }
+    }
+  }
+}
+
+TEST(ShellQuote, LeavesSafeWordsBareAndQuotesTheRest) {
+  EXPECT_EQ(shell_quote("hostname"), "hostname");
+  EXPECT_EQ(shell_quote("/home/linaro/cpi"), "/home/linaro/cpi");
+  EXPECT_EQ(shell_quote(""), "''");
+  EXPECT_EQ(shell_quote("a b"), "'a b'");
+  EXPECT_EQ(shell_quote("it's"), "'it'\\''s'");
+  EXPECT_EQ(shell_quote("$HOME"), "'$HOME'");
+  EXPECT_EQ(shell_quote("~"), "'~'");
+  EXPECT_EQ(shell_join({"echo", "a b", "*"}), "echo 'a b' '*'");
+}
+
+TEST_F(FakeSshTest, NastyArgumentsReachTheRemoteCommandUnchanged) {
+  std::vector<std::string> nasty = {"",          "a b",     "it's",       "\"double\"", "$HOME",     "`id`",
+                                    "$(id)",     "*",       "~",          "a;b",        "a|b&&c",    "\\",
+                                    "line\nbreak", "'",     "''",         "-n",         "tab\there", "!x",
+                                    "{a,b}",     "#hash",   "é ü 😀"};
+  std::vector<std::string> words = {"printf", "[%s]"};
+  words.insert(words.end(), nasty.begin(), nasty.end());
+  std::string out;
+  recorded(Ssh(test_options()).run(kNode, shell_join(words)), &out);
+  std::string expected;
+  for (const auto& word : nasty) expected += "[" + word + "]";
+  EXPECT_EQ(out, expected);
+}
+
+struct Case {
+  std::string stderr_text;
+  bool first_contact;
+  SshFailure failure;
+  std::string message;
+  std::string hint;
+};
+
+TEST(SshFailures, AreExplainedInUserTerms) {
+  const std::string node = "worker002 (198.18.0.12)";
+  std::vector<Case> cases = {
+      {"linaro@198.18.0.12: Permission denied (publickey,password).\n", false, SshFailure::key_refused,
+       "worker002 (198.18.0.12): ssh: key login refused",
+       "the cluster's key is not in the node's ~/.ssh/authorized_keys: run `beowulf add` for it again"},
+      {"Permission denied, please try again.\r\nlinaro@198.18.0.12: Permission denied (publickey,password).\r\n",
+       true, SshFailure::wrong_password, "worker002 (198.18.0.12): ssh: wrong password",
+       "check the password; the node's sshd must also allow password login for the first contact"},
+      {"@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\n"
+       "@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @\n"
+       "Host key verification failed.\n",
+       false, SshFailure::host_key_changed, "worker002 (198.18.0.12): ssh: the node's host key has changed",
+       "if the node was reinstalled or its card re-flashed, forget the old key with `ssh-keygen -R 198.18.0.12` "
+       "and add the node again; otherwise someone may be intercepting the connection"},
+      {"No ED25519 host key is known for 198.18.0.12 and you have requested strict checking.\n"
+       "Host key verification failed.\n",
+       false, SshFailure::host_key_unknown, "worker002 (198.18.0.12): ssh: the node's host key is not known",
+       "add the node first: beowulf add 198.18.0.12"},
+      {"ssh: connect to host 198.18.0.12 port 22: Connection refused\n", false, SshFailure::refused,
+       "worker002 (198.18.0.12): ssh: connection refused",
+       "the node is up but no sshd answers on port 22: start it (sudo systemctl start ssh)"},
+      {"ssh: connect to host 198.18.0.12 port 22: No route to host\n", false, SshFailure::unreachable,
+       "worker002 (198.18.0.12): ssh: cannot reach the node: No route to host",
+       "check that the node is powered on and connected, and that its address is right"},
+      {"ssh: connect to host 198.18.0.12 port 22: Connection timed out\n", false, SshFailure::unreachable,
+       "worker002 (198.18.0.12): ssh: cannot reach the node: Connection timed out",
+       "check that the node is powered on and connected, and that its address is right"},
+      {"kex_exchange_identification: read: Connection reset by peer\n", false, SshFailure::closed,
+       "worker002 (198.18.0.12): ssh: the node closed the connection before login",
+       "the node's /etc/hosts.allow or /etc/hosts.deny may refuse this machine"},
+      {"mux_client_request_session: something odd\r\n\n", false, SshFailure::other,
+       "worker002 (198.18.0.12): ssh: mux_client_request_session: something odd", ""},
+  };
+  SshTarget target{"linaro", "198.18.0.12", 22};
+  for (const Case& c : cases) {
+    SshOptions o;
+    o.first_contact = c.first_contact;
+    auto explained = Ssh(o).explain_failure(target, node, 255, c.stderr_text);
+    ASSERT_TRUE(explained.has_value()) << c.stderr_text;
+    EXPECT_EQ(explained->failure, c.failure) << c.stderr_text;
+    EXPECT_EQ(explained->error.message(), c.message);
+    EXPECT_EQ(explained->error.hint, c.hint);
+  }
+}
+
+TEST(SshFailures, TheRemoteCommandsOwnStatusIsNotSshs) {
+  Ssh ssh;
+  EXPECT_FALSE(ssh.explain_failure(kNode, "n", 1, "Connection refused").has_value());
+  EXPECT_FALSE(ssh.explain_failure(kNode, "n", 0, "").has_value());
+  EXPECT_FALSE(ssh.explain_copy_failure(kNode, "n", 0, "").has_value());
+  auto copy = ssh.explain_copy_failure(kNode, "n", 1, "scp: /nope: No such file or directory\n");
+  ASSERT_TRUE(copy.has_value());
+  EXPECT_EQ(copy->error.message(), "n: scp: /nope: No such file or directory");
+}
+
+TEST(SshFailures, AChangedKeyOnAnotherPortNamesTheKnownHostsEntry) {
+  auto explained = Ssh().explain_failure({"u", "198.18.0.12", 2222}, "n", 255,
+                                         "WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!");
+  ASSERT_TRUE(explained.has_value());
+  EXPECT_THAT(explained->error.hint, ::testing::HasSubstr("`ssh-keygen -R [198.18.0.12]:2222`"));
+}
+
+TEST(ControlDir, IsMadePrivate) {
+  std::string templ = (std::filesystem::temp_directory_path() / "ssh_test.XXXXXX").string();
+  std::filesystem::path root = mkdtemp(templ.data());
+  std::string dir = (root / ".beowulf/ssh").string();
+  ASSERT_TRUE(ensure_control_dir(dir).ok());
+  struct stat st {};
+  ASSERT_EQ(stat(dir.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+  std::ofstream(root / "file") << "x";
+  auto not_dir = ensure_control_dir((root / "file").string());
+  ASSERT_FALSE(not_dir.ok());
+  EXPECT_EQ(not_dir.error().message(), "make " + (root / "file").string() + ": Not a directory");
+  std::filesystem::remove_all(root);
+}
+
+TEST(ControlDir, DefaultsUnderHome) {
+  std::string old = std::getenv("HOME");
+  setenv("HOME", "/home/linaro", 1);
+  EXPECT_EQ(default_control_dir(), "/home/linaro/.beowulf/ssh");
+  setenv("HOME", old.c_str(), 1);
+}
+
+}  // namespace
+}  // namespace beowulf::remote
