@@ -4,10 +4,12 @@ namespace beowulf::cli {
 
 // One declaration per subcommand file (src/cli/<name>_command.cc).
 Run attach_case(CLI::App& sub);
+Command sim_command();
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {"case", "parts list and picture of the 3D-printed case for N boards", attach_case},
+      sim_command(),
   };
   return table;
 }
