@@ -51,7 +51,7 @@ struct Index {
 /// Reads one node-set text left to right; every error names the column it stopped at.
 class Parser {
  public:
-  explicit Parser(std::string_view text) : text_(text) {}
+  Parser(std::string_view text, std::size_t limit) : text_(text), limit_(limit) {}
 
   /// Every name the text lists, in the order written, duplicates kept.
   Result<std::vector<std::string>> names() {
@@ -73,7 +73,7 @@ class Parser {
     return bad_input(fmt::format("nodeset: '{}': {} at column {}", text_, what, at + 1));
   }
 
-  Error too_many(std::size_t at) const { return fail(at, fmt::format("more than {} names", NodeSet::max_names)); }
+  Error too_many(std::size_t at) const { return fail(at, fmt::format("more than {} names", limit_)); }
 
   void skip_spaces() {
     while (pos_ < text_.size() && is_space(text_[pos_])) ++pos_;
@@ -102,7 +102,7 @@ class Parser {
       }
     }
     if (pos_ == start) return fail(start, "empty name");
-    if (names_.size() + expansion.size() > NodeSet::max_names) return too_many(start);
+    if (names_.size() + expansion.size() > limit_) return too_many(start);
     std::move(expansion.begin(), expansion.end(), std::back_inserter(names_));
     return {};
   }
@@ -156,10 +156,9 @@ class Parser {
       return fail(start, fmt::format("padding differs between {} and {}", low->text(), high->text()));
     if (low->value > high->value) return fail(start, "range goes backwards");
 
-    // Refuse before expanding. Each factor is at most max_names here, so no overflow.
+    // Refuse before expanding. Each factor is at most limit_ here, so no overflow.
     const std::uint64_t size = (high->value - low->value) / step + 1;
-    if (size > NodeSet::max_names || names_.size() + term_names * (indexes.size() + size) > NodeSet::max_names)
-      return too_many(start);
+    if (size > limit_ || names_.size() + term_names * (indexes.size() + size) > limit_) return too_many(start);
     for (std::uint64_t v = low->value; v <= high->value; v += step)
       indexes.push_back({low->padded() ? low->width : digit_count(v), v});
     return {};
@@ -177,6 +176,7 @@ class Parser {
   }
 
   std::string_view text_;
+  std::size_t limit_;
   std::size_t pos_ = 0;
   std::vector<std::string> names_;
 };
@@ -281,8 +281,8 @@ NodeSet::NodeSet(std::vector<std::string> names) : names_(std::move(names)) {
   names_.erase(std::unique(names_.begin(), names_.end()), names_.end());
 }
 
-Result<NodeSet> NodeSet::parse(std::string_view text) {
-  auto names = Parser(text).names();
+Result<NodeSet> NodeSet::parse(std::string_view text, std::size_t limit) {
+  auto names = Parser(text, std::min(limit, max_names)).names();
   if (!names) return names.error();
   return NodeSet(std::move(*names));
 }

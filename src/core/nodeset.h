@@ -25,8 +25,9 @@ class NodeSet {
   /// Parses `text`: names and bracketed ranges, separated by commas or whitespace.
   /// Empty (or blank) text is the empty set. Fails with a bad_input error naming the
   /// 1-based column of the offending character, e.g.
-  /// `nodeset: 'worker[3-1]': range goes backwards at column 8`.
-  static Result<NodeSet> parse(std::string_view text);
+  /// `nodeset: 'worker[3-1]': range goes backwards at column 8`, and when the text
+  /// would make more than `limit` names (never more than max_names).
+  static Result<NodeSet> parse(std::string_view text, std::size_t limit = max_names);
 
   /// Every name, once each, in natural order (worker9 before worker10).
   const std::vector<std::string>& expand() const { return names_; }

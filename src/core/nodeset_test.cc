@@ -229,6 +229,16 @@ TEST(NodeSetErrors, TooManyNames) {
   EXPECT_EQ(error_of("n[1-1000000],extra"), "nodeset: 'n[1-1000000],extra': more than 1000000 names at column 14");
 }
 
+TEST(NodeSetErrors, ACallerMayChooseASmallerLimit) {
+  auto parsed = NodeSet::parse("worker[1-65],master", 64);
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.error().message(), "nodeset: 'worker[1-65],master': more than 64 names at column 8");
+  EXPECT_EQ(NodeSet::parse("worker[1-63],master", 64)->count(), 64u);
+  auto capped = NodeSet::parse("n[1-1000001]", 5'000'000);  // never above max_names
+  ASSERT_FALSE(capped.ok());
+  EXPECT_EQ(capped.error().message(), "nodeset: 'n[1-1000001]': more than 1000000 names at column 3");
+}
+
 TEST(NodeSetErrors, PaddingDiffersBetweenBounds) {
   EXPECT_EQ(error_of("node[08-010]"), "nodeset: 'node[08-010]': padding differs between 08 and 010 at column 6");
   EXPECT_EQ(error_of("node[8-010]"), "nodeset: 'node[8-010]': padding differs between 8 and 010 at column 6");
