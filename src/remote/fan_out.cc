@@ -58,6 +58,7 @@ struct Running {
   std::size_t job;
   sys::Process process;
   int pidfd = -1;
+  bool exit_seen = false;  ///< its pidfd fired: try_wait() will reap it
   std::size_t input_written = 0;
   TimePoint started;
   std::optional<TimePoint> deadline;
@@ -159,7 +160,7 @@ class Loop {
         case Watched::input: write_input(*child); break;
         case Watched::out: read_some(*child, true); break;
         case Watched::err: read_some(*child, false); break;
-        case Watched::exit: break;  // reap_exited() looks at every child
+        case Watched::exit: child->exit_seen = true; break;
       }
     }
     return false;
@@ -231,7 +232,8 @@ class Loop {
     for (auto it = running_.begin(); it != running_.end();) {
       auto here = it++;
       sys::ProcessResult result;
-      if (!here->process.try_wait(result)) continue;
+      bool may_have_exited = here->exit_seen || here->pidfd < 0;
+      if (!may_have_exited || !here->process.try_wait(result)) continue;
       drain(*here);
       end(here, EventKind::exited, result);
     }

@@ -8,6 +8,8 @@
 //   the path stays under the Unix socket limit) kept ControlPersist (10m) after the
 //   last use, unless `multiplex` is off. The control directory must exist: see
 //   ensure_control_dir().
+// - A multiplexed call rides on any live master connection to the node, however that
+//   one logged in: to prove that key login works, turn `multiplex` off.
 // - Key login (the default): BatchMode=yes (never a prompt) and StrictHostKeyChecking=yes
 //   (an unknown host key is refused). First contact (`first_contact`): password login
 //   allowed, one password prompt, and StrictHostKeyChecking=accept-new: an unknown host

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 namespace beowulf::remote {
@@ -146,6 +147,44 @@ TEST_F(FakeSshTest, NoArgvEverCarriesStrictHostKeyCheckingNo) {
       }
     }
   }
+}
+
+/// What the real ssh makes of our argv, without connecting (ssh -G prints its settings).
+std::map<std::string, std::string> resolved(const sys::ProcessSpec& spec) {
+  std::vector<std::string> argv = spec.argv;
+  argv.insert(argv.begin() + 1, "-G");
+  auto r = sys::run({.argv = argv, .env = {{"HOME", "/home/linaro"}}});
+  EXPECT_TRUE(r.ok() && r->exit_code == 0) << (r.ok() ? r->err : r.error().message());
+  std::map<std::string, std::string> settings;
+  std::istringstream lines(r.ok() ? r->out : "");
+  for (std::string key, value; lines >> key && std::getline(lines >> std::ws, value);) settings[key] = value;
+  return settings;
+}
+
+TEST(RealSsh, TakesEveryOptionAsMeant) {
+  SshOptions o = test_options();
+  o.config_file = "/dev/null";  // the user's own ~/.ssh/config must not change what we check
+  auto key = resolved(Ssh(o).run(kNode, "true"));
+  EXPECT_EQ(key["batchmode"], "yes");
+  EXPECT_EQ(key["stricthostkeychecking"], "true");
+  EXPECT_EQ(key["controlmaster"], "auto");
+  EXPECT_EQ(key["controlpersist"], "600");
+  EXPECT_EQ(key["serveraliveinterval"], "5");
+  EXPECT_EQ(key["connecttimeout"], "10");
+  // ssh appends 17 characters while it makes the socket; a Unix socket path has 108 bytes.
+  EXPECT_THAT(key["controlpath"], ::testing::StartsWith("/home/linaro/.beowulf/ssh/"));
+  EXPECT_LT(key["controlpath"].size() + 17, 108u);
+
+  o.first_contact = true;
+  o.multiplex = false;
+  o.known_hosts = "/tmp/known hosts";
+  auto first = resolved(Ssh(o).run(kNode, "true"));
+  EXPECT_EQ(first["batchmode"], "no");
+  EXPECT_EQ(first["stricthostkeychecking"], "accept-new");
+  EXPECT_EQ(first["numberofpasswordprompts"], "1");
+  EXPECT_EQ(first["userknownhostsfile"], "/tmp/known hosts");
+  EXPECT_EQ(first["controlmaster"], "false");
+  EXPECT_EQ(first.count("controlpath"), 0u);  // ControlPath=none: no socket at all
 }
 
 TEST(ShellQuote, LeavesSafeWordsBareAndQuotesTheRest) {
