@@ -10,7 +10,7 @@
 #include "cli/style.h"
 #include "cluster/node_command.h"
 #include "core/output_groups.h"
-#include "sys/interrupt.h"
+#include "cli/interrupt.h"
 
 namespace beowulf::cli {
 namespace {
@@ -47,7 +47,7 @@ bool answered(const Node& node, const remote::NodeRun& run) {
 
 int run_node_jobs(const std::vector<Node>& nodes, const std::vector<remote::Job>& jobs, const remote::Ssh& ssh,
                   const NodeJobsOptions& options) {
-  sys::Interrupt interrupt;
+  InterruptGuard interrupt;
   remote::FanOut fan({.fanout = options.fanout, .timeout = options.timeout, .cancel_fd = interrupt.fd()});
   std::vector<remote::NodeRun> runs(jobs.size());
   for (std::size_t i = 0; i < jobs.size(); ++i) runs[i].node = jobs[i].node;
@@ -78,7 +78,7 @@ int run_node_jobs(const std::vector<Node>& nodes, const std::vector<remote::Job>
   std::fflush(stdout);
   if (options.mode != OutputMode::json)
     for (const auto& line : failures) fmt::print(stderr, "{}\n", line);
-  return interrupt.happened() ? exit_interrupted : worst;
+  return interrupt.interrupted() ? exit_interrupted : worst;
 }
 
 }  // namespace beowulf::cli

@@ -18,7 +18,7 @@
 #include "remote/fan_out.h"
 #include "sys/atomic_file.h"
 #include "sys/interfaces.h"
-#include "sys/interrupt.h"
+#include "cli/interrupt.h"
 #include "sys/inventory_file.h"
 #include "sys/paths.h"
 
@@ -109,9 +109,9 @@ int run_program(const RunOptions& o) {
   if (o.command.empty()) return report(bad_input("which program?", "example: beowulf run -n 4 beowulf-cpi"));
   auto inventory = sys::load_inventory(sys::inventory_path());
   if (!inventory) return report(inventory.error());
-  sys::Interrupt interrupt;
+  InterruptGuard interrupt;
   auto launch = prepare(o, *inventory, interrupt.fd());
-  if (interrupt.happened()) return exit_interrupted;
+  if (interrupt.interrupted()) return exit_interrupted;
   if (!launch) return report(launch.error());
   return launch_and_stream(*launch, interrupt.fd(), o.verbose);
 }

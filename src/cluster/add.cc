@@ -185,16 +185,14 @@ Inventory with_targets(const Context& c, const std::vector<StepNode>& targets) {
   return out;
 }
 
-}  // namespace
+/// What add starts from: the inventory, its master, the plan.
+struct Start {
+  Inventory inventory;
+  Node master;
+  BootstrapPlan plan;
+};
 
-bool AddReport::ok() const {
-  return std::all_of(nodes.begin(), nodes.end(), [](const AddedNode& n) { return !n.error; });
-}
-
-Result<AddReport> add_nodes(const AddOptions& options, const AddProgress& progress) {
-  auto report_step = [&](std::string_view step, std::size_t n) {
-    if (progress) progress(step, n);
-  };
+Result<Start> start(const AddOptions& options) {
   auto inventory = sys::load_inventory(sys::inventory_path());
   if (!inventory.ok()) return inventory.error();
   const Node* master = inventory->master();
@@ -205,6 +203,32 @@ Result<AddReport> add_nodes(const AddOptions& options, const AddProgress& progre
   if (!pattern.ok()) return pattern.error();
   auto plan = plan_bootstrap(named_nodes(*inventory), *addresses, *pattern);
   if (!plan.ok()) return plan.error();
+  return Start{*inventory, *master, *plan};
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> check_add(const AddOptions& options) {
+  auto s = start(options);
+  if (!s.ok()) return s.error();
+  std::vector<std::string> names;
+  for (const auto& t : s->plan.targets) names.push_back(t.name);
+  return names;
+}
+
+bool AddReport::ok() const {
+  return std::all_of(nodes.begin(), nodes.end(), [](const AddedNode& n) { return !n.error; });
+}
+
+Result<AddReport> add_nodes(const AddOptions& options, const AddProgress& progress) {
+  auto report_step = [&](std::string_view step, std::size_t n) {
+    if (progress) progress(step, n);
+  };
+  auto started = start(options);
+  if (!started.ok()) return started.error();
+  const Inventory* inventory = &started->inventory;
+  const Node* master = &started->master;
+  const BootstrapPlan* plan = &started->plan;
   auto key_line = master_key_line(master->name);
   if (!key_line.ok()) return key_line.error();
   if (Status s = remote::ensure_control_dir(remote::default_control_dir()); !s.ok()) return s.error();

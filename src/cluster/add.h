@@ -45,6 +45,12 @@ struct AddReport {
   bool ok() const;
 };
 
+/// Checks `options` against the inventory without touching any node: the addresses are
+/// usable and in the cluster's subnet, the pattern is valid, none is the master. Returns
+/// the names the nodes will get, in order. Bad input is refused here, before any password
+/// is asked.
+Result<std::vector<std::string>> check_add(const AddOptions& options);
+
 /// Progress for a terminal line: the step and how many nodes it concerns.
 using AddProgress = std::function<void(std::string_view step, std::size_t nodes)>;
 

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <set>
 
+#include "core/address.h"
+
 namespace beowulf::cluster {
 namespace {
 
@@ -46,22 +48,14 @@ Result<NamePattern> NamePattern::parse(std::string_view pattern) {
   }
   if (conversions == 0)
     return bad_input(fmt::format("--names '{}' has no number in it", pattern), kPatternHint);
-  if (!is_valid_hostname(out.name(1)))
+  if (!is_host_name(out.name(1)))
     return bad_input(fmt::format("--names '{}' makes '{}', which is not a valid hostname", pattern, out.name(1)),
-                     "a hostname is letters, digits and hyphens, starting with a letter");
+                     "a hostname is letters, digits and hyphens, not starting or ending with one");
   return out;
 }
 
 std::string NamePattern::name(int number) const {
   return fmt::format("{}{:0{}d}{}", prefix_, number, width_, suffix_);
-}
-
-bool is_valid_hostname(std::string_view name) {
-  if (name.empty() || name.size() > 63 || name.back() == '-') return false;
-  auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
-  if (!letter(name.front())) return false;
-  return std::all_of(name.begin(), name.end(),
-                     [&](char c) { return letter(c) || (c >= '0' && c <= '9') || c == '-'; });
 }
 
 Result<BootstrapPlan> plan_bootstrap(const std::vector<NamedNode>& members,

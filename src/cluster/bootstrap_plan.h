@@ -36,10 +36,6 @@ class NamePattern {
   int width_ = 0;
 };
 
-/// True when `name` is a valid hostname label: 1-63 letters, digits and hyphens, starting
-/// with a letter and not ending with a hyphen (RFC 952/1123, as `hostname` accepts).
-bool is_valid_hostname(std::string_view name);
-
 struct BootstrapPlan {
   std::vector<NamedNode> targets;  ///< the nodes to add, in command-line order, each with its name
   std::vector<NamedNode> members;  ///< the inventory's nodes (the master first), unchanged

@@ -97,6 +97,10 @@ Status write_master_files(const Inventory& inventory) {
   auto now = sys::load_inventory(inventory_path);
   if (!now.ok() || !(*now == inventory))
     if (Status s = sys::save_inventory(inventory_path, inventory); !s.ok()) return s;
+  return write_machine_files(inventory);
+}
+
+Status write_machine_files(const Inventory& inventory) {
   auto entries = machine_entries(inventory, HostBy::name);
   std::string dir = sys::beowulf_home();
   if (Status s = write_if_changed(dir + "/machinefile", write_machine_file(entries, MachineFileFormat::mpich), 0644); !s.ok())

@@ -37,6 +37,10 @@ std::vector<MemberKeys> member_keys(const Inventory& inventory, const FactsByNam
 /// block, ~/.beowulf/cluster.toml, ~/.beowulf/machinefile (MPICH) and hostfile (Open MPI).
 Status write_master_files(const Inventory& inventory);
 
+/// Writes ~/.beowulf/machinefile (MPICH) and ~/.beowulf/hostfile (Open MPI) for
+/// `inventory` where they differ.
+Status write_machine_files(const Inventory& inventory);
+
 /// The inventory's nodes as NamedNodes, in order.
 std::vector<NamedNode> named_nodes(const Inventory& inventory);
 
