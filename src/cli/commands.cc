@@ -11,6 +11,7 @@ Run attach_add(CLI::App& sub);
 Run attach_exec(CLI::App& sub);
 Run attach_copy(CLI::App& sub);
 Run attach_run(CLI::App& sub);
+Run attach_demo(CLI::App& sub);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
@@ -19,6 +20,7 @@ const std::vector<Command>& commands() {
       {"exec", "run a command on every member at once, like pdsh and clush", attach_exec},
       {"copy", "copy files to every member (pdcp), or --gather one from each (rpdcp)", attach_copy},
       {"run", "start an MPI program on the cluster (the recipe's mpiexec, without its traps)", attach_run},
+      {"demo", "the recipe start to finish on a virtual cluster of fresh boards", attach_demo},
       {"machinefile", "print the machine file for mpiexec (MPICH or Open MPI)", attach_machinefile},
       sim_command(),
       {"case", "parts list and picture of the 3D-printed case for N boards", attach_case},

@@ -1,6 +1,7 @@
 // `beowulf run`: the recipe's `mpiexec -f machine_file -n 4 cpi`, without its traps.
 
 #include <fmt/core.h>
+#include <fmt/ranges.h>
 #include <unistd.h>
 
 #include <memory>
@@ -10,12 +11,12 @@
 
 #include "cli/command.h"
 #include "cli/report.h"
+#include "cli/streamed.h"
 #include "core/machine_file.h"
 #include "launch/mpi_install.h"
 #include "launch/mpiexec_command.h"
 #include "launch/program_sync.h"
 #include "launch/run_plan.h"
-#include "remote/fan_out.h"
 #include "sys/atomic_file.h"
 #include "sys/interfaces.h"
 #include "cli/interrupt.h"
@@ -88,21 +89,11 @@ Result<launch::Launch> prepare(const RunOptions& o, const Inventory& inventory, 
   return l;
 }
 
-/// Runs mpiexec as one FanOut job: its lines streamed as they come, Ctrl-C killing it
-/// and everything it started (its ssh children included).
-int launch_and_stream(const launch::Launch& l, int cancel_fd, bool verbose) {
+/// Runs mpiexec streamed: Ctrl-C kills it and everything it started (its ssh children too).
+int start_mpiexec(const launch::Launch& l, int cancel_fd, bool verbose) {
   auto argv = launch::mpiexec_argv(l);
   if (verbose) fmt::print(stderr, "run: {}\n", fmt::join(argv, " "));
-  remote::Job job{"mpiexec", sys::ProcessSpec{.argv = argv}};
-  auto outcomes = remote::FanOut({.cancel_fd = cancel_fd}).run({job}, [](const remote::Event& e) {
-    if (e.kind == remote::EventKind::out_line) fmt::print("{}\n", e.text), std::fflush(stdout);
-    if (e.kind == remote::EventKind::err_line) fmt::print(stderr, "{}\n", e.text);
-    if (e.kind == remote::EventKind::could_not_start) fmt::print(stderr, "beowulf: error: {}\n", e.text);
-  });
-  const auto& end = outcomes.front();
-  if (end.end == remote::EventKind::cancelled) return exit_interrupted;
-  if (end.end == remote::EventKind::could_not_start) return exit_failed;
-  return end.signal != 0 ? 128 + end.signal : end.exit_code;
+  return run_streamed(sys::ProcessSpec{.argv = argv}, cancel_fd);
 }
 
 int run_program(const RunOptions& o) {
@@ -110,10 +101,10 @@ int run_program(const RunOptions& o) {
   auto inventory = sys::load_inventory(sys::inventory_path());
   if (!inventory) return report(inventory.error());
   InterruptGuard interrupt;
-  auto launch = prepare(o, *inventory, interrupt.fd());
+  auto prepared = prepare(o, *inventory, interrupt.fd());
   if (interrupt.interrupted()) return exit_interrupted;
-  if (!launch) return report(launch.error());
-  return launch_and_stream(*launch, interrupt.fd(), o.verbose);
+  if (!prepared) return report(prepared.error());
+  return start_mpiexec(*prepared, interrupt.fd(), o.verbose);
 }
 
 }  // namespace
