@@ -7,8 +7,6 @@ Run attach_machinefile(CLI::App& sub);
 Run attach_case(CLI::App& sub);
 Run attach_nodeset(CLI::App& sub);
 Command sim_command();
-Run attach_nodeset(CLI::App& sub);
-Run attach_machinefile(CLI::App& sub);
 Run attach_init(CLI::App& sub);
 Run attach_add(CLI::App& sub);
 Run attach_discover(CLI::App& sub);
