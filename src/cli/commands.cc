@@ -15,6 +15,7 @@ Run attach_exec(CLI::App& sub);
 Run attach_copy(CLI::App& sub);
 Run attach_run(CLI::App& sub);
 Run attach_demo(CLI::App& sub);
+Run attach_doctor(CLI::App& sub);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
@@ -30,6 +31,7 @@ const std::vector<Command>& commands() {
       {"copy", "copy files to every member (pdcp), or --gather one from each (rpdcp)", attach_copy},
       {"run", "start an MPI program on the cluster (the recipe's mpiexec, without its traps)", attach_run},
       {"demo", "the recipe start to finish on a virtual cluster of fresh boards", attach_demo},
+      {"doctor", "check every node and pair, say what is wrong and how to fix it (--fix)", attach_doctor},
   };
   return table;
 }
