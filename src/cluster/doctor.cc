@@ -42,7 +42,7 @@ ProbePlan plan_for(const Inventory& inventory, const std::vector<Node>& nodes, s
   for (std::size_t i = 0; i < nodes.size(); ++i)
     if (nodes[i].role != Role::master) workers.push_back(i);
   auto me = std::find(workers.begin(), workers.end(), index) - workers.begin();
-  for (auto p : peers_of(me, workers.size(), 8, 3)) {
+  for (auto p : peers_of(me, workers.size(), 8, 2)) {
     const Node& peer = nodes[workers[p]];
     plan.ssh_targets.push_back({peer.name, destination(peer)});
   }

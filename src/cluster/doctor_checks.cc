@@ -234,7 +234,7 @@ std::vector<Finding> check_interfaces(const DoctorFacts& facts, const std::vecto
                               "(hydra -iface)",
                               probe.interfaces.size(), join(probe.interfaces), cluster_if),
                   fmt::format("beowulf run PROGRAM   # or: mpiexec -iface {} ...", cluster_if));
-    return make("interfaces", node.name, Verdict::ok, cluster_if + " " + node.address.str());
+    return make("interfaces", node.name, Verdict::ok, "one interface, holding the node's cluster address");
   });
 }
 
@@ -257,7 +257,7 @@ std::vector<Finding> check_disk(const DoctorFacts& facts, const std::vector<Find
     if (mb < 100)
       return make("disk", node.name, Verdict::fail, fmt::format("only {} MB free in the home of {}", mb, probe.user),
                   on_node(node, "du -sh ~/* | sort -h | tail"));
-    return make("disk", node.name, Verdict::ok, fmt::format("{} MB free in the home", mb));
+    return make("disk", node.name, Verdict::ok, "at least 100 MB free in the home");
   });
 }
 

@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <set>
 
 #include "core/nodeset.h"
@@ -10,8 +11,16 @@ namespace beowulf::cluster {
 
 namespace {
 
-/// "master,worker[001-003]" for node names; the subjects joined with commas otherwise.
+/// "master,worker[001-003]" for node names; for pairs "worker[001-003] (6 pairs)", the
+/// sources folded; the subjects joined with commas otherwise.
 std::string fold(const std::vector<std::string>& subjects) {
+  if (subjects.size() > 1 && subjects.front().find(" -> ") != std::string::npos) {
+    std::vector<std::string> sources;
+    for (const auto& s : subjects) sources.push_back(s.substr(0, s.find(" -> ")));
+    std::sort(sources.begin(), sources.end());
+    sources.erase(std::unique(sources.begin(), sources.end()), sources.end());
+    return fmt::format("{} ({} pairs)", fold(sources), subjects.size());
+  }
   std::string joined;
   for (const auto& s : subjects) joined += (joined.empty() ? "" : ",") + s;
   if (subjects.size() < 2) return joined;

@@ -5,6 +5,13 @@
 namespace beowulf::cluster {
 namespace {
 
+TEST(DoctorReport, FoldsPairsByTheirSources) {
+  std::vector<Finding> v;
+  for (const char* pair : {"worker001 -> worker002", "worker002 -> worker001", "worker003 -> worker001"})
+    v.push_back({.check = "ssh-node-to-node", .subject = pair, .evidence = "key login works"});
+  EXPECT_EQ(format_findings(v), "✔ ssh-node-to-node    worker[001-003] (3 pairs): key login works\n");
+}
+
 TEST(DoctorReport, FoldsGoodNewsAndShowsEachProblemWithItsFix) {
   std::vector<Finding> v = {
       {.check = "reach", .subject = "worker001", .evidence = "sshd answers on port 22"},
