@@ -18,6 +18,9 @@ namespace {
 
 using std::chrono::milliseconds;
 
+// ports: every pair up to 32 nodes, past that each node tries the next 16 round the ring.
+constexpr std::size_t kAllPairsUpTo = 32, kPeerSample = 16;
+
 double now_seconds() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -29,6 +32,7 @@ ProbePlan plan_for(const Inventory& inventory, const std::vector<Node>& nodes, s
   ProbePlan plan;
   for (const auto& member : inventory.nodes()) plan.names.push_back(member.name);
   plan.program = program;
+  plan.expected_connections = static_cast<int>(peers_of(0, nodes.size(), kAllPairsUpTo, kPeerSample).size());
   const Node& node = nodes[index];
   const Node* master = inventory.master();
   if (node.role == Role::master) {
@@ -94,7 +98,7 @@ void connect_nodes(const DoctorOptions& options, const remote::Ssh& ssh, DoctorF
   std::vector<remote::Job> jobs;
   for (std::size_t i = 0; i < probed.size(); ++i) {
     std::vector<std::string> targets;
-    for (auto p : peers_of(i, probed.size(), 32, 16)) targets.push_back(probed[p]->address.str());
+    for (auto p : peers_of(i, probed.size(), kAllPairsUpTo, kPeerSample)) targets.push_back(probed[p]->address.str());
     jobs.push_back(command_job(ssh, *probed[i], connect_script(targets, kProbePort, std::chrono::seconds(2))));
   }
   remote::FanOut fan({.fanout = options.fanout, .timeout = options.timeout, .cancel_fd = options.cancel_fd});

@@ -189,6 +189,9 @@ std::vector<Finding> check_ports(const DoctorFacts& facts, const std::vector<Fin
   return per_node(facts, "ports", so_far, [&](const Node& node, const NodeProbe& probe) {
     std::string allow = as_root_on(node, fmt::format("iptables -I INPUT -p tcp -s {} -j ACCEPT",
                                                      subnet.empty() ? subnet_of(node.address).str() : subnet));
+    if (!probe.listener.empty() && probe.listener != "listening")
+      return make("ports", node.name, Verdict::warn, fmt::format("the test listener did not start: {}", probe.listener),
+                  as_root_on(node, "apt-get install -y perl-base"));
     auto& in = failed_to[node.name];
     if (!in.empty() && in.size() == tried_to[node.name].size())
       return make("ports", node.name, Verdict::fail,
@@ -206,10 +209,6 @@ std::vector<Finding> check_ports(const DoctorFacts& facts, const std::vector<Fin
                   fmt::format("{} cannot open TCP port {} on {}: {}", join(in), kProbePort, node.name,
                               reason_to[node.name]),
                   allow);
-    if (!probe.listener.empty() && probe.listener != "listening" &&
-        probe.listener.find("in use") == std::string::npos)
-      return make("ports", node.name, Verdict::warn, fmt::format("the test listener did not start: {}", probe.listener),
-                  as_root_on(node, "apt-get install -y perl-base"));
     return make("ports", node.name, Verdict::ok,
                 fmt::format("TCP port {} reached from {} node(s)", kProbePort, tried_to[node.name].size()));
   });

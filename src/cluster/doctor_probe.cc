@@ -14,15 +14,18 @@ namespace beowulf::cluster {
 namespace {
 
 // Binds first (so `ports` never races the listener), says so, then serves in a child
-// that closes its output (the probe's ssh channel ends) and exits after its lifetime.
+// that closes its output (the probe's ssh channel ends) and exits after the connections
+// it expects, or its lifetime. ReusePort: a listener left by a run that failed does not
+// keep the next run's from binding.
 constexpr const char* kListener = R"SH(perl -MIO::Socket::INET -e '
-my $s = IO::Socket::INET->new(LocalPort => $ARGV[0], Listen => 64, ReuseAddr => 1, Proto => "tcp")
+my $s = IO::Socket::INET->new(LocalPort => $ARGV[0], Listen => 64, ReuseAddr => 1, ReusePort => 1, Proto => "tcp")
   or do { print "cannot listen: $!"; exit 0 };
 print "listening";
 exit 0 if fork;
 close STDIN; close STDOUT; close STDERR;
 $SIG{ALRM} = sub { exit 0 }; alarm $ARGV[1];
-while (my $c = $s->accept) { close $c }' PORT SECONDS </dev/null 2>&1)SH";
+my $left = $ARGV[2];
+while ($left-- > 0 and my $c = $s->accept) { close $c }' PORT SECONDS COUNT </dev/null 2>&1)SH";
 
 constexpr const char* kFacts = R"SH(e hostname "$(uname -n)"
 e user "$(id -un)"
@@ -123,7 +126,8 @@ std::string probe_script(const ProbePlan& plan) {
   std::string s = "e() { printf '%s %s\\n' \"$1\" \"$(printf '%s' \"$2\" | base64 | tr -d '\\n')\"; }\n";
   if (plan.port > 0) {
     std::string listener = kListener;  // perl's braces: no fmt here
-    listener.replace(listener.find("PORT SECONDS"), 12, fmt::format("{} {}", plan.port, kListenSeconds));
+    listener.replace(listener.find("PORT SECONDS COUNT"), 18,
+                     fmt::format("{} {} {}", plan.port, kListenSeconds, plan.expected_connections));
     s += "e listener \"$(" + listener + ")\"\n";
   }
   s += kFacts;

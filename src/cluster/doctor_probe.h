@@ -8,7 +8,7 @@
 // The listener: `perl` with IO::Socket::INET (perl-base is Essential on Debian,
 // Raspberry Pi OS and Ubuntu, so it is on every board; nc and python3 are not). It binds
 // the port before the script goes on, then accepts in the background until its lifetime
-// ends (kListenSeconds): nothing is left running on the node after that.
+// ends (kListenSeconds) or once every peer connected: nothing is left running after that.
 #include <chrono>
 #include <map>
 #include <optional>
@@ -37,6 +37,7 @@ struct ProbePlan {
   std::vector<SshProbeTarget> ssh_targets;  ///< the logins this node tries
   std::string program;                     ///< --program PATH; empty: not asked
   int port = kProbePort;                   ///< 0: start no listener
+  int expected_connections = 0;            ///< the listener ends after this many (or kListenSeconds)
 };
 
 /// The probe script for `plan`.
