@@ -135,7 +135,7 @@ TEST_F(Doctor, SshNodeToMaster_KeyMissingFixedByDashDashFix) {
   sh("master", "sed -i '/ worker002$/d' /home/linaro/.ssh/authorized_keys");
   expect_found("✘ ssh-node-to-master  worker002: worker002's key (ssh-ed25519 ");
   auto fixed = doctor({"--fix", "--no-cpi"});
-  EXPECT_THAT(fixed.err, HasSubstr("fixed: ssh-node-to-master on master\n"));
+  EXPECT_THAT(fixed.err, HasSubstr("fixed: ssh-node-to-master on linaro-nano\n"));
   expect_clean();
 }
 
@@ -179,14 +179,14 @@ TEST_F(Doctor, Mpi_AnotherImplementation) {
 
 TEST_F(Doctor, Ports_Blocked) {
   ASSERT_TRUE(sim_->fault("node2", "port-block", "47123").ok());
-  auto out = expect_found("✘ ports               worker002: no node can open TCP port 47123 on worker002 (master, "
-                          "worker001, worker003: ");
+  auto out = expect_found("✘ ports               worker002: no node can open TCP port 47123 on worker002 (linaro-nano, "
+                          "worker001, worker003: Connection timed out): its firewall blocks what MPI needs");
   ASSERT_TRUE(sim_->heal("node2").ok());
   expect_clean();
 }
 
 TEST_F(Doctor, Interfaces_ASecondOneIsPointedOut) {
-  sh("node1", "ip link add dummy0 type dummy && ip addr add 198.19.7.1/24 dev dummy0 && ip link set dummy0 up");
+  sh("node1", "ip link add dummy0 type veth peer name dummy1 && ip addr add 198.19.7.1/24 dev dummy0 && ip link set dummy1 up && ip link set dummy0 up");
   auto r = doctor({"--no-cpi"});
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_THAT(r.out, HasSubstr("! interfaces          worker001: 2 candidate interfaces (eth0 198.18.7.11/24, dummy0 "

@@ -30,6 +30,8 @@ const NodeProbe* probe_of(const DoctorFacts& facts, const Node& node) {
 
 std::optional<remote::SshFailure> failure_of(const Node& target, const SshAttempt& attempt) {
   if (attempt.exit_code == 0) return std::nullopt;
+  // TCP got through but sshd never said hello: tcp wrappers (hosts.deny) or a stuck sshd.
+  if (attempt.err.find("during banner exchange") != std::string::npos) return remote::SshFailure::closed;
   auto why = remote::Ssh().explain_failure(ssh_target(target), target.name, 255, attempt.err);
   return why ? why->failure : remote::SshFailure::other;
 }

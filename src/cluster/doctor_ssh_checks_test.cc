@@ -111,6 +111,13 @@ TEST(DiagnoseLogin, HostsDenyQuotesTheLine) {
   EXPECT_EQ(r.fix, "ssh -t linaro@198.18.7.12 'sudo sh -c '\\''echo sshd: ALL >> /etc/hosts.allow'\\'''");
 }
 
+TEST(DiagnoseLogin, ASilentSshdIsReadAsTcpWrappers) {
+  Fixture f;
+  f.facts.probes["worker002"].tcp_wrappers = {"/etc/hosts.deny:3:sshd: ALL"};
+  EXPECT_EQ(f.login("Connection timed out during banner exchange\nConnection to 198.18.7.12 port 22 timed out\n").evidence,
+            "worker002 closed the connection: its /etc/hosts.deny:3:sshd: ALL refuses sshd");
+}
+
 TEST(DiagnoseLogin, RefusedAndUnreachable) {
   Fixture f;
   EXPECT_EQ(f.login("ssh: connect to host 198.18.7.12 port 22: Connection refused\n").evidence,
