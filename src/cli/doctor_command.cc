@@ -134,7 +134,7 @@ Run attach_doctor(CLI::App& sub) {
   sub.add_flag("--no-cpi", o->no_cpi, "do not run beowulf-cpi at the end");
   sub.footer(
       "Checks: machinefile, reach, ssh-master-to-node, ssh-node-to-master, ssh-node-to-node, names,\n"
-      "host-keys, mpi, ports (TCP port 47123, a listener the probe starts with perl for 8 s),\n"
+      "host-keys, mpi, ports (TCP port 47123, a listener the probe starts with perl, at most 30 s),\n"
       "interfaces, clock, disk, program (with --program), cpi. One line per check and node:\n"
       "✔ works, ! works but worth fixing, ✘ broken (with a fix: line to paste), - skipped\n"
       "because a check it needs failed. Exit status 1 when anything failed.\n\n"

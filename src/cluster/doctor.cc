@@ -41,12 +41,13 @@ ProbePlan plan_for(const Inventory& inventory, const std::vector<Node>& nodes, s
     return plan;
   }
   if (master) plan.ssh_targets.push_back({master->name, destination(*master)});
-  // node-to-node among the workers: all pairs in a small cluster, a ring sample past it.
+  // node-to-node among the workers: all pairs up to 8, past that each tries the next one
+  // round the ring (every worker is tried as a source and as a target; fresh logins cost).
   std::vector<std::size_t> workers;
   for (std::size_t i = 0; i < nodes.size(); ++i)
     if (nodes[i].role != Role::master) workers.push_back(i);
   auto me = std::find(workers.begin(), workers.end(), index) - workers.begin();
-  for (auto p : peers_of(me, workers.size(), 8, 2)) {
+  for (auto p : peers_of(me, workers.size(), 8, 1)) {
     const Node& peer = nodes[workers[p]];
     plan.ssh_targets.push_back({peer.name, destination(peer)});
   }

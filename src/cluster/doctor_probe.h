@@ -23,7 +23,7 @@ namespace beowulf::cluster {
 /// The high port the `ports` check opens on every node for the test.
 inline constexpr int kProbePort = 47123;
 /// How long the probe's listener accepts connections.
-inline constexpr int kListenSeconds = 8;
+inline constexpr int kListenSeconds = 30;
 
 /// Whom a node's probe logs in to over ssh (BatchMode, a fresh connection): `label`
 /// names it in findings ("master"), `destination` is what ssh is given ("linaro@198.18.7.10").

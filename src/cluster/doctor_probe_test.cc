@@ -75,7 +75,7 @@ TEST(DoctorProbe, ScriptTriesEachLoginInBatchModeOnAFreshConnection) {
   EXPECT_NE(s.find("-o ControlPath=none"), std::string::npos);
   EXPECT_NE(s.find("linaro@198.18.7.10 true"), std::string::npos);
   EXPECT_NE(s.find("e ssh:master"), std::string::npos);
-  EXPECT_NE(s.find("47123 8 0"), std::string::npos);  // the listener's port, lifetime, connections
+  EXPECT_NE(s.find("47123 30 0"), std::string::npos);  // the listener's port, lifetime, connections
   EXPECT_EQ(s.find("StrictHostKeyChecking=no"), std::string::npos);
 }
 
