@@ -224,5 +224,24 @@ TEST_F(Doctor, Cpi_SkippedWhenPortsFail) {
   ASSERT_TRUE(sim_->heal("node1").ok());
 }
 
+TEST_F(Doctor, Disk_AFullHome) {
+  // A 60 MB filesystem over worker002's home (its files copied in): under the 100 MB floor.
+  sh("node2", "rm -rf /tmp/home-copy && cp -a /home/linaro /tmp/home-copy && "
+              "mount -t tmpfs -o size=60m,mode=755 tmpfs /home/linaro && cp -a /tmp/home-copy/. /home/linaro/");
+  expect_found("✘ disk                worker002: only 59 MB free in the home of linaro");
+  sh("node2", "umount /home/linaro && rm -rf /tmp/home-copy");  // space freed
+  expect_clean();
+}
+
+class DoctorSixteen : public DoctorCluster<16> {};
+
+TEST_F(DoctorSixteen, AHealthyClusterReportsOnlyOk) {
+  auto r = doctor();
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("✔ reach               worker[001-016]: sshd answers on port 22\n"));
+  EXPECT_THAT(r.out, HasSubstr("doctor: 13 checks on 17 nodes: 13 ✔, 0 !, 0 ✘, 0 skipped"));
+  for (const char* bad : {"\n✘", "\n!", "\n-"}) EXPECT_THAT("\n" + r.out, Not(HasSubstr(bad)));
+}
+
 }  // namespace
 }  // namespace beowulf::cluster
