@@ -17,6 +17,7 @@
 #include "cluster/doctor_report.h"
 #include "cluster/members.h"
 #include "core/machine_file.h"
+#include "launch/program_sync.h"
 #include "sys/inventory_file.h"
 #include "sys/paths.h"
 #include "sys/process.h"
@@ -33,6 +34,8 @@ struct DoctorCliOptions {
 /// The cpi check: `beowulf run beowulf-cpi` on every slot, as the user would run it.
 cluster::Finding run_cpi() {
   cluster::Finding f{.check = "cpi", .subject = "cluster"};
+  if (!launch::resolve_program("beowulf-cpi"))
+    return cluster::skipped("cpi", "cluster", "beowulf-cpi is not on the PATH (it comes with beowulf)");
   auto r = sys::run({.argv = {"/proc/self/exe", "run", "beowulf-cpi"}, .timeout = std::chrono::seconds(60)});
   std::string out = r.ok() ? r->out + r->err : r.error().message();
   auto at = out.find("pi is approximately");
