@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -12,6 +13,7 @@
 
 #include "cli/command.h"
 #include "cli/interrupt.h"
+#include "cli/password_options.h"
 #include "cli/report.h"
 #include "cluster/doctor.h"
 #include "cluster/doctor_report.h"
@@ -29,7 +31,47 @@ struct DoctorCliOptions {
   std::string machine_file, program, include;
   bool fix = false, yes = false, json = false, no_cpi = false;
   double timeout = 8;
+  PasswordOptions password;
 };
+
+/// The addresses whose fix is exactly `beowulf add ADDRESS` (hosts blocks, names, keys
+/// that could not be put back without the password), in order, once each.
+std::vector<std::string> readd_addresses(const std::vector<cluster::Finding>& findings) {
+  std::vector<std::string> addresses;
+  for (const auto& f : findings) {
+    if (f.verdict != cluster::Verdict::fail || !f.safe_fix.script.empty() || !f.fix.starts_with("beowulf add ")) continue;
+    std::string address = f.fix.substr(12);
+    if (address.find(' ') != std::string::npos) continue;
+    if (std::find(addresses.begin(), addresses.end(), address) == addresses.end()) addresses.push_back(address);
+  }
+  return addresses;
+}
+
+/// --fix's second part: `beowulf add` again for those nodes (it asks the boards' password
+/// once and rewrites their hosts blocks, keys and known_hosts). False when it failed.
+bool readd(const std::vector<std::string>& addresses, const DoctorCliOptions& o) {
+  std::string list;
+  for (const auto& a : addresses) list += (list.empty() ? "" : " ") + a;
+  if (!o.yes) {
+    std::fprintf(stderr, "run `beowulf add %s` (the boards' password; it rewrites their hosts blocks, keys and "
+                         "known_hosts)? [y/N] ", list.c_str());
+    std::string answer;
+    if (!std::getline(std::cin, answer) || (answer != "y" && answer != "Y" && answer != "yes")) return true;
+  }
+  auto password = o.password.read("password of the boards: ");
+  if (!password) {
+    report(password.error());
+    return false;
+  }
+  std::vector<std::string> argv = {"/proc/self/exe", "add"};
+  argv.insert(argv.end(), addresses.begin(), addresses.end());
+  argv.push_back("--password-stdin");
+  auto r = sys::run({.argv = argv, .input = *password + "\n", .timeout = std::chrono::minutes(5)});
+  bool ok = r.ok() && r->ok();
+  std::cerr << (ok ? fmt::format("fixed: beowulf add {}\n", list)
+                   : fmt::format("could not fix: beowulf add {}: {}", list, r.ok() ? r->out + r->err : r.error().message()));
+  return ok;
+}
 
 /// The cpi check: `beowulf run beowulf-cpi` on every slot, as the user would run it.
 cluster::Finding run_cpi() {
@@ -116,9 +158,13 @@ int run_doctor(const DoctorCliOptions& o) {
   for (const auto& f : fixes)
     std::cerr << (f.ok ? fmt::format("fixed: {} on {}\n", f.check, f.node)
                        : fmt::format("could not fix {} on {}: {}\n", f.check, f.node, f.detail));
-  if (fixes.empty()) std::cerr << "nothing doctor can fix by itself: see the fix: lines\n";
-  else std::cerr << "checking again after the fixes:\n";
-  if (fixes.empty()) return cluster::exit_status(findings);
+  auto addresses = readd_addresses(findings);
+  if (!addresses.empty()) readd(addresses, o);
+  if (fixes.empty() && addresses.empty()) {
+    std::cerr << "nothing doctor can fix by itself: see the fix: lines\n";
+    return cluster::exit_status(findings);
+  }
+  std::cerr << "checking again after the fixes:\n";
   return cluster::exit_status(once());
 }
 
@@ -131,8 +177,11 @@ Run attach_doctor(CLI::App& sub) {
   sub.add_option("--program", o->program, "check that PATH is the same file on every node")->type_name("PATH");
   sub.add_option("-w", o->include, "only these nodes (and the master): worker[001-004]")->type_name("NODESET");
   sub.add_option("-t", o->timeout, "give up on a node after SECONDS")->capture_default_str()->type_name("SECONDS");
-  sub.add_flag("--fix", o->fix, "apply the safe fixes (modes, missing keys, known_hosts entries), then check again");
+  sub.add_flag("--fix", o->fix,
+               "apply the safe fixes (modes, missing keys, known_hosts entries; after asking, `beowulf add` "
+               "again for hosts blocks and names), then check again");
   sub.add_flag("--yes", o->yes, "with --fix: do not ask before a fix that needs asking");
+  o->password.attach(sub);
   sub.add_flag("--json", o->json, "one JSON object: checks, their findings and a summary");
   sub.add_flag("--no-cpi", o->no_cpi, "do not run beowulf-cpi at the end");
   sub.footer(

@@ -154,11 +154,12 @@ TEST_F(Doctor, SshMasterToNode_HostsDeny) {
   sh("node3", "sed -i '$d' /etc/hosts.deny && sed -i '$d' /etc/hosts.allow");
 }
 
-TEST_F(Doctor, Names_LoopbackFixedByAdd) {
+TEST_F(Doctor, Names_LoopbackFixedByDashDashFixWithAdd) {
   sh("node2", "sed -i '1i 127.0.1.1 worker002' /etc/hosts");
   expect_found("✘ names               worker002: on worker002: worker002 resolves to 127.0.1.1, not 198.18.7.12");
-  auto add = beowulf({"add", "198.18.7.12", "--password-stdin"}, "linaro\n");  // the fix line
-  EXPECT_EQ(add.exit_code, 0) << add.out << add.err;
+  auto fixed = beowulf({"doctor", "--no-cpi", "--fix", "--yes", "--password-stdin"}, "linaro\n");
+  EXPECT_THAT(fixed.err, HasSubstr("fixed: beowulf add 198.18.7.12\n"));
+  EXPECT_EQ(fixed.exit_code, 0) << fixed.out << fixed.err;
   expect_clean();
 }
 
