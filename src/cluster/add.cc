@@ -170,10 +170,11 @@ void prove(Context& c, std::vector<StepNode*> nodes, std::map<std::string, std::
       });
 }
 
-/// The inventory with the nodes of `targets` that are still ok.
-Inventory with_targets(const Context& c, const std::vector<StepNode>& targets) {
+/// The inventory with the nodes of `targets` that are still ok; a node the inventory
+/// refuses fails step "record".
+Inventory with_targets(const Context& c, std::vector<StepNode>& targets) {
   Inventory out = c.inventory;
-  for (const auto& n : targets) {
+  for (auto& n : targets) {
     if (!n.ok()) continue;
     Node node;
     node.name = n.node.name;
@@ -182,7 +183,7 @@ Inventory with_targets(const Context& c, const std::vector<StepNode>& targets) {
     node.slots = c.facts.at(n.node.name).cores;
     node.host_key = c.fingerprint.at(n.node.name);
     if (const Node* known = out.find(node.name)) node.board = known->board;
-    if (Status s = out.put(node); !s.ok()) const_cast<StepNode&>(n).fail("record", s.error().what);
+    if (Status s = out.put(node); !s.ok()) n.fail("record", s.error().what);
   }
   return out;
 }
