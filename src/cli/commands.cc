@@ -12,6 +12,7 @@ Run attach_exec(CLI::App& sub);
 Run attach_copy(CLI::App& sub);
 Run attach_run(CLI::App& sub);
 Run attach_demo(CLI::App& sub);
+Run attach_nodeset(CLI::App& sub);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
@@ -22,6 +23,7 @@ const std::vector<Command>& commands() {
       {"run", "start an MPI program on the cluster (the recipe's mpiexec, without its traps)", attach_run},
       {"demo", "the recipe start to finish on a virtual cluster of fresh boards", attach_demo},
       {"machinefile", "print the machine file for mpiexec (MPICH or Open MPI)", attach_machinefile},
+      {"nodeset", "expand, fold and count node sets like worker[001-004]", attach_nodeset},
       sim_command(),
       {"case", "parts list and picture of the 3D-printed case for N boards", attach_case},
   };
