@@ -301,7 +301,6 @@ Result<Inventory> parse_inventory(std::string_view text, std::string_view file) 
                      "cluster.toml is TOML (https://toml.io); see docs/inventory.md");
   }
   TableReader reader(root, file, "");
-  reader.refuse_unknown_keys(kTopKeys);
   if (!root.contains("schema"))
     reader.fail("schema", "missing", fmt::format("the file starts with 'schema = {}'", kInventorySchema));
   std::int64_t schema = reader.integer("schema", true);
@@ -310,6 +309,7 @@ Result<Inventory> parse_inventory(std::string_view text, std::string_view file) 
                 "upgrade beowulf here, or use the beowulf that wrote the file");
   else if (!reader.error() && schema < 1)
     reader.fail("schema", fmt::format("{} is not a schema version", schema), "the first version is 1");
+  reader.refuse_unknown_keys(kTopKeys);  // after the schema: a newer file may have keys we do not know
   Inventory inventory;
   inventory.set_name(reader.string("name", false));
   std::string subnet = reader.string("subnet", false);

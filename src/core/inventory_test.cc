@@ -3,6 +3,9 @@
 #include <fmt/core.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+
 namespace beowulf {
 namespace {
 
@@ -92,6 +95,21 @@ role = "worker"
   EXPECT_EQ(write_inventory(parse(text)), text);
 }
 
+TEST(Inventory, TheDocumentedExampleLoadsAndIsWhatBeowulfWrites) {
+  std::ifstream doc(BEOWULF_SOURCE_DIR "/docs/inventory.md");
+  std::stringstream buffer;
+  buffer << doc.rdbuf();
+  std::string markdown = buffer.str();
+  std::size_t start = markdown.find("```toml\n");
+  ASSERT_NE(start, std::string::npos);
+  start += 8;
+  std::string example = markdown.substr(start, markdown.find("```", start) - start);
+  auto inventory = parse_inventory(example, "docs/inventory.md");
+  ASSERT_TRUE(inventory) << inventory.error().what;
+  EXPECT_EQ(inventory->nodes().size(), 2u);
+  EXPECT_EQ(write_inventory(*inventory), example);
+}
+
 TEST(Inventory, AnEmptyInventoryNeedsOnlyTheSchema) {
   Inventory inventory = parse("schema = 1\n");
   EXPECT_TRUE(inventory.nodes().empty());
@@ -142,6 +160,9 @@ TEST(InventoryLoad, RefusesTwoNodesWithOneNameOrOneAddress) {
 
 TEST(InventoryLoad, RefusesANewerSchemaWithAHint) {
   EXPECT_EQ(refusal("schema = 2\n"),
+            "~/.beowulf/cluster.toml:1: schema: version 2 is newer than this beowulf reads (1)\n"
+            "hint: upgrade beowulf here, or use the beowulf that wrote the file");
+  EXPECT_EQ(refusal("schema = 2\n[cluster]\nname = \"pi\"\n"),
             "~/.beowulf/cluster.toml:1: schema: version 2 is newer than this beowulf reads (1)\n"
             "hint: upgrade beowulf here, or use the beowulf that wrote the file");
   EXPECT_EQ(refusal("name = \"pi\"\n"), "~/.beowulf/cluster.toml:1: schema: missing\nhint: the file starts with 'schema = 1'");

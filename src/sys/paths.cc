@@ -29,6 +29,10 @@ std::string beowulf_home() {
 
 std::string inventory_path() { return beowulf_home() + "/cluster.toml"; }
 
+std::string machine_file_path(MachineFileFormat format) {
+  return beowulf_home() + (format == MachineFileFormat::mpich ? "/machinefile" : "/hostfile");
+}
+
 std::string display_path(std::string_view path) {
   std::string home = home_directory();
   while (home.size() > 1 && home.back() == '/') home.pop_back();

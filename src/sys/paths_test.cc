@@ -43,6 +43,8 @@ TEST(Paths, StateLivesInDotBeowulfUnlessBeowulfHomeSaysOtherwise) {
   }
   ScopedEnv beowulf("BEOWULF_HOME", "/tmp/test-cluster");
   EXPECT_EQ(inventory_path(), "/tmp/test-cluster/cluster.toml");
+  EXPECT_EQ(machine_file_path(MachineFileFormat::mpich), "/tmp/test-cluster/machinefile");
+  EXPECT_EQ(machine_file_path(MachineFileFormat::openmpi), "/tmp/test-cluster/hostfile");
 }
 
 TEST(Paths, DisplayWritesTheHomeAsATilde) {
