@@ -68,6 +68,12 @@ TEST(FanOut, CollectsEachNodesOutputAndStatus) {
   EXPECT_TRUE(runs[1].outcome.ok());
 }
 
+TEST(FanOut, NoJobsIsNoWork) {
+  int events = 0;
+  EXPECT_TRUE(FanOut().run({}, [&](const Event&) { ++events; }).empty());
+  EXPECT_EQ(events, 0);
+}
+
 TEST(FanOut, EventsOfAJobStartWithStartedAndEndWithOneTerminalEvent) {
   Recorder record;
   FanOut().run({shell("a", "echo x; echo y >&2"), shell("b", "exit 1"), Job{"c", {.argv = {"beowulf-no-such"}}}},
