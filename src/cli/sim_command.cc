@@ -178,7 +178,7 @@ Run attach(CLI::App& app) {
     }
     if (status_cmd->parsed()) return status(o->which);
     if (exec_cmd->parsed()) return exec(o->which, o->node, o->user, o->command, "sim exec");
-    if (shell_cmd->parsed()) return exec(o->which, o->node, o->user, {"bash", "-l"}, "sim shell");
+    if (shell_cmd->parsed()) return exec(o->which, o->node.empty() ? "master" : o->node, o->user, {"bash", "-l"}, "sim shell");
     if (fault_cmd->parsed()) return fault(o->which, o->node, o->kind, o->arg);
     if (heal_cmd->parsed()) return heal(o->which, o->node);
     return exit_usage;

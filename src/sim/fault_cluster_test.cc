@@ -43,7 +43,7 @@ class SimFaults : public SimTest<SimFaults> {
   sys::ProcessResult ssh(const std::string& node, const std::string& command = "true",
                          const std::string& known_hosts = "/tmp/known_hosts") {
     return run("master",
-               {"ssh", "-o", "BatchMode=yes", "-o", "ConnectTimeout=2", "-o", "UserKnownHostsFile=" + known_hosts,
+               {"ssh", "-o", "BatchMode=yes", "-o", "ConnectTimeout=5", "-o", "UserKnownHostsFile=" + known_hosts,
                 "-o", "StrictHostKeyChecking=accept-new", "linaro@" + sim().address(node), command},
                "linaro");
   }
@@ -54,7 +54,8 @@ class SimFaults : public SimTest<SimFaults> {
 };
 
 TEST_F(SimFaults, SshdDownRefusesConnectionsUntilHealed) {
-  ASSERT_EQ(ssh("node1").exit_code, 0);
+  auto before = ssh("node1");
+  ASSERT_EQ(before.exit_code, 0) << before.err;
   ASSERT_TRUE(sim().fault("node1", "sshd-down").ok());
   auto refused = ssh("node1");
   EXPECT_EQ(refused.exit_code, 255);
@@ -72,7 +73,8 @@ TEST_F(SimFaults, LinkDownCutsTheNodeOff) {
   auto cut = ssh("node1");
   EXPECT_EQ(cut.exit_code, 255);
   EXPECT_THAT(run("node1", {"ip", "-o", "link", "show", "eth0"}).out, Not(HasSubstr("state UP")));
-  EXPECT_EQ(ssh("node2").exit_code, 0);  // the others are untouched
+  auto other = ssh("node2");
+  EXPECT_EQ(other.exit_code, 0) << other.err;  // the others are untouched
   ASSERT_TRUE(sim().heal("node1").ok());
   EXPECT_EQ(ssh("node1").exit_code, 0);
 }
