@@ -5,19 +5,23 @@ namespace beowulf::cli {
 // One declaration per subcommand file (src/cli/<name>_command.cc).
 Run attach_case(CLI::App& sub);
 Command sim_command();
+Run attach_nodeset(CLI::App& sub);
 Run attach_machinefile(CLI::App& sub);
 Run attach_init(CLI::App& sub);
 Run attach_add(CLI::App& sub);
+Run attach_discover(CLI::App& sub);
+Run attach_remove(CLI::App& sub);
 Run attach_exec(CLI::App& sub);
 Run attach_copy(CLI::App& sub);
 Run attach_run(CLI::App& sub);
 Run attach_demo(CLI::App& sub);
-Run attach_nodeset(CLI::App& sub);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {"init", "make this machine the master of a new cluster", attach_init},
       {"add", "make boards members: keys, hostnames, hosts tables, proved", attach_add},
+      {"remove", "take nodes out of the cluster (--revoke: and their trust)", attach_remove},
+      {"discover", "list machines answering SSH on the master's subnet", attach_discover},
       {"exec", "run a command on every member at once, like pdsh and clush", attach_exec},
       {"copy", "copy files to every member (pdcp), or --gather one from each (rpdcp)", attach_copy},
       {"run", "start an MPI program on the cluster (the recipe's mpiexec, without its traps)", attach_run},

@@ -27,10 +27,8 @@ struct Context {
   Inventory inventory;
   Node master;
   remote::FanOutOptions fan;
-  remote::Ssh key_ssh;       ///< BatchMode, through the ControlMaster sockets
-  remote::Ssh proof_ssh;     ///< BatchMode, a fresh connection: proves key login
-  remote::Ssh password_ssh;  ///< first contact: password, accept-new
-  std::set<std::string> needs_password;
+  remote::Ssh key_ssh;      ///< BatchMode, through the ControlMaster sockets
+  remote::Ssh contact_ssh;  ///< first contact: a fresh connection, key then password, accept-new
   FactsByName facts;
   std::map<std::string, std::string> fingerprint;
 };
@@ -75,60 +73,64 @@ std::vector<StepNode*> pointers(std::vector<StepNode>& nodes) {
   return out;
 }
 
-/// Step 1: key login in BatchMode. A node that already trusts us needs no password.
-void first_contact(Context& c, std::vector<StepNode>& targets) {
-  run_step(
-      pointers(targets), "first contact", c.fan, [&](StepNode& n) { return c.key_ssh.run({n.user, n.node.address}, "true"); },
-      [&](StepNode& n, const remote::NodeRun& run) -> Status {
-        if (run.outcome.ok()) return {};
-        auto failure = c.key_ssh.explain_failure({n.user, n.node.address}, n.label(), run.outcome.exit_code, run.err);
-        if (failure && (failure->failure == remote::SshFailure::key_refused ||
-                        failure->failure == remote::SshFailure::host_key_unknown)) {
-          c.needs_password.insert(n.node.name);
-          return {};
-        }
-        if (failure && failure->failure == remote::SshFailure::host_key_changed) {
-          const Node* known = c.inventory.find(parse_ipv4(n.node.address).value());
-          std::string recorded = known != nullptr ? known->host_key : "";
-          std::string offered = offered_fingerprint(run.err);
-          Error e = failure->error;
-          if (!recorded.empty() || !offered.empty())
-            e.what += fmt::format(" (recorded {}, offered {})", recorded.empty() ? "?" : recorded,
-                                  offered.empty() ? "?" : offered);
-          return e;
-        }
-        return script_failure(c.key_ssh, n, run);
-      });
+/// ssh's failure on `n` (`ssh` ran the job); a changed host key also names the recorded
+/// and the offered fingerprints.
+Error explained(const Context& c, const remote::Ssh& ssh, const StepNode& n, const remote::NodeRun& run) {
+  auto failure = ssh.explain_failure({n.user, n.node.address}, n.label(), run.outcome.exit_code, run.err);
+  if (!failure) return script_failure(ssh, n, run);
+  Error e = failure->error;
+  if (failure->failure == remote::SshFailure::host_key_changed) {
+    const Node* known = c.inventory.find(parse_ipv4(n.node.address).value());
+    std::string recorded = known != nullptr && !known->host_key.empty() ? known->host_key : "?";
+    std::string offered = offered_fingerprint(run.err);
+    e.what += fmt::format(" (recorded {}, offered {})", recorded, offered.empty() ? "?" : offered);
+  }
+  return e;
 }
 
-/// Step 2: the password, once, to put the master's key in authorized_keys.
-Status authorize(Context& c, std::vector<StepNode>& targets, const std::string& key_line) {
-  std::vector<StepNode*> nodes;
-  for (auto& n : targets)
-    if (n.ok() && c.needs_password.count(n.node.name)) nodes.push_back(&n);
-  if (nodes.empty()) return {};
-  remote::AskpassOptions askpass{c.options.askpass_helper, nodes.size()};
+/// Reads the gather answer of `n` into c.facts.
+Status keep_facts(Context& c, StepNode& n, const remote::NodeRun& run) {
+  auto parsed = parse_node_facts(run.out);
+  if (!parsed.ok()) return parsed.error();
+  c.facts[n.node.name] = std::move(*parsed);
+  return {};
+}
+
+/// Steps 1 and 2, first contact: one fresh connection per node that tries the master's
+/// key and only then the password (through the askpass helper, so a node that trusts us
+/// already is never sent it), trusts a new host key (accept-new; a changed one is refused
+/// by ssh), puts the master's key in authorized_keys and gathers the node's facts.
+Status first_contact(Context& c, std::vector<StepNode>& targets, const std::string& key_line) {
+  remote::AskpassOptions askpass{c.options.askpass_helper, targets.size()};
   auto server = remote::AskpassServer::start(c.options.password, askpass);
   if (!server.ok()) return server.error();
   auto env = (*server)->environment();
   run_step(
-      nodes, "first contact", c.fan,
+      pointers(targets), "first contact", c.fan,
       [&](StepNode& n) {
-        auto spec = c.password_ssh.run({n.user, n.node.address}, authorize_key_script(key_line));
+        std::string script = "(\n" + authorize_key_script(key_line) + ") || exit 1\n" + gather_script(n.node.name);
+        auto spec = c.contact_ssh.run({n.user, n.node.address}, script);
         for (const auto& [name, value] : env) spec.env[name] = value;
         return spec;
       },
       [&](StepNode& n, const remote::NodeRun& run) -> Status {
-        if (run.outcome.ok()) return {};
-        return script_failure(c.password_ssh, n, run);
+        if (run.outcome.ok()) return keep_facts(c, n, run);
+        return explained(c, c.contact_ssh, n, run);
       });
   return {};
 }
 
-/// Steps 3 and 4: key login proved on a fresh connection while gathering the node's
-/// facts; its host key checked against the inventory's record.
+/// Steps 3 and 4: key login proved in BatchMode before anything changes (the connection
+/// stays open as the node's ControlMaster for the steps after); the host key checked
+/// against the inventory's record.
 void prove_and_check(Context& c, std::vector<StepNode>& targets) {
-  gather_facts(pointers(targets), c.proof_ssh, c.fan, "prove key login", c.facts);
+  run_step(
+      pointers(targets), "prove key login", c.fan,
+      [&](StepNode& n) { return c.key_ssh.run({n.user, n.node.address}, "true"); },
+      [&](StepNode& n, const remote::NodeRun& run) -> Status {
+        if (run.outcome.ok()) return {};
+        return explained(c, c.key_ssh, n, run);
+      });
   for (auto& n : targets) {
     if (!n.ok()) continue;
     const NodeFacts& f = c.facts.at(n.node.name);
@@ -150,14 +152,14 @@ void prove_and_check(Context& c, std::vector<StepNode>& targets) {
   }
 }
 
-/// Step 9: master to node on a fresh connection, node to master by name, in BatchMode.
+/// Step 9: master to node in BatchMode, then node to master by name on a fresh connection.
 void prove(Context& c, std::vector<StepNode*> nodes, std::map<std::string, std::string>& hostnames) {
   run_step(
-      nodes, "prove", c.fan, [&](StepNode& n) { return c.proof_ssh.run({n.user, n.node.address}, prove_script(c.master.name)); },
+      nodes, "prove", c.fan, [&](StepNode& n) { return c.key_ssh.run({n.user, n.node.address}, prove_script(c.master.name)); },
       [&](StepNode& n, const remote::NodeRun& run) -> Status {
         std::string node_name = run.out.substr(0, run.out.find('\n'));
         hostnames[n.node.name] = node_name;
-        if (run.outcome.exit_code == 255 && node_name.empty()) return script_failure(c.proof_ssh, n, run);
+        if (run.outcome.exit_code == 255 && node_name.empty()) return script_failure(c.key_ssh, n, run);
         if (!run.outcome.ok())
           return Error{fmt::format("{} cannot ssh to the master {}: {}", n.node.name, c.master.name,
                                    run.err.empty() ? "no reason given" : run.err.substr(0, run.err.find('\n'))),
@@ -168,10 +170,11 @@ void prove(Context& c, std::vector<StepNode*> nodes, std::map<std::string, std::
       });
 }
 
-/// The inventory with the nodes of `targets` that are still ok.
-Inventory with_targets(const Context& c, const std::vector<StepNode>& targets) {
+/// The inventory with the nodes of `targets` that are still ok; a node the inventory
+/// refuses fails step "record".
+Inventory with_targets(const Context& c, std::vector<StepNode>& targets) {
   Inventory out = c.inventory;
-  for (const auto& n : targets) {
+  for (auto& n : targets) {
     if (!n.ok()) continue;
     Node node;
     node.name = n.node.name;
@@ -180,7 +183,7 @@ Inventory with_targets(const Context& c, const std::vector<StepNode>& targets) {
     node.slots = c.facts.at(n.node.name).cores;
     node.host_key = c.fingerprint.at(n.node.name);
     if (const Node* known = out.find(node.name)) node.board = known->board;
-    if (Status s = out.put(node); !s.ok()) const_cast<StepNode&>(n).fail("record", s.error().what);
+    if (Status s = out.put(node); !s.ok()) n.fail("record", s.error().what);
   }
   return out;
 }
@@ -234,7 +237,7 @@ Result<AddReport> add_nodes(const AddOptions& options, const AddProgress& progre
   if (Status s = remote::ensure_control_dir(remote::default_control_dir()); !s.ok()) return s.error();
 
   Context c{options, *inventory, *master, {}, remote::Ssh(ssh_options(false, true)),
-            remote::Ssh(ssh_options(false, false)), remote::Ssh(ssh_options(true, true)), {}, {}, {}};
+            remote::Ssh(ssh_options(true, false)), {}, {}};
   c.fan.fanout = options.fanout;
   c.fan.timeout = options.timeout;
   c.fan.cancel_fd = options.cancel_fd;
@@ -243,10 +246,16 @@ Result<AddReport> add_nodes(const AddOptions& options, const AddProgress& progre
   std::vector<StepNode> targets;
   for (const auto& t : plan->targets) targets.push_back({t, user, false, std::nullopt});
   report_step("first contact", targets.size());
-  first_contact(c, targets);
-  if (Status s = authorize(c, targets, *key_line); !s.ok()) return s.error();
+  if (Status s = first_contact(c, targets, *key_line); !s.ok()) return s.error();
   report_step("prove key login", targets.size());
   prove_and_check(c, targets);
+
+  AddReport report;
+  auto report_targets = [&] {
+    for (const auto& t : targets) report.nodes.push_back({t.node.name, t.node.address, "", t.error});
+    return report;
+  };
+  if (std::none_of(targets.begin(), targets.end(), [](const StepNode& t) { return t.ok(); })) return report_targets();
 
   // The other members: the master here, the workers over their sockets.
   std::vector<StepNode> members;
@@ -258,13 +267,18 @@ Result<AddReport> add_nodes(const AddOptions& options, const AddProgress& progre
   gather_facts(pointers(members), c.key_ssh, c.fan, "gather", c.facts);
   if (!members.front().ok()) return *members.front().error;
 
-  Inventory after = with_targets(c, targets);
+  Inventory after = in_name_order(with_targets(c, targets));
   auto tables = make_tables(member_keys(after, c.facts, c.facts.at(master->name)));
   std::vector<StepNode*> everyone = pointers(members);
   for (auto& t : targets) everyone.push_back(&t);
   report_step("update files", everyone.size());
   apply_tables(everyone, c.facts, tables, c.key_ssh, c.fan, options.password);
-  if (!members.front().ok()) return *members.front().error;
+  if (!members.front().ok()) {
+    Error e = *members.front().error;
+    if (e.what.find("sudo") != std::string::npos)
+      e.hint = "the master needs root for its /etc/hosts: run 'sudo -v' on the master, then add again";
+    return e;
+  }
 
   std::map<std::string, std::string> hostnames;
   std::vector<StepNode*> workers(everyone.begin() + 1, everyone.end());
@@ -274,9 +288,8 @@ Result<AddReport> add_nodes(const AddOptions& options, const AddProgress& progre
   Inventory final_inventory = c.inventory;
   for (const auto& t : targets)
     if (t.ok()) (void)final_inventory.put(*after.find(t.node.name));
-  if (Status s = write_master_files(final_inventory); !s.ok()) return s.error();
+  if (Status s = write_master_files(in_name_order(final_inventory)); !s.ok()) return s.error();
 
-  AddReport report;
   for (const auto& t : targets) report.nodes.push_back({t.node.name, t.node.address, hostnames[t.node.name], t.error});
   for (std::size_t i = 1; i < members.size(); ++i)
     if (!members[i].ok())
