@@ -3,10 +3,10 @@
 namespace beowulf::cli {
 
 // One declaration per subcommand file (src/cli/<name>_command.cc).
-Run attach_machinefile(CLI::App& sub);
 Run attach_case(CLI::App& sub);
-Run attach_nodeset(CLI::App& sub);
 Command sim_command();
+Run attach_nodeset(CLI::App& sub);
+Run attach_machinefile(CLI::App& sub);
 Run attach_init(CLI::App& sub);
 Run attach_add(CLI::App& sub);
 Run attach_discover(CLI::App& sub);
@@ -19,10 +19,6 @@ Run attach_doctor(CLI::App& sub);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
-      {"machinefile", "print the machine file for mpiexec (MPICH or Open MPI)", attach_machinefile},
-      {"case", "parts list and picture of the 3D-printed case for N boards", attach_case},
-      {"nodeset", "expand, fold and count node sets like worker[001-004]", attach_nodeset},
-      sim_command(),
       {"init", "make this machine the master of a new cluster", attach_init},
       {"add", "make boards members: keys, hostnames, hosts tables, proved", attach_add},
       {"remove", "take nodes out of the cluster (--revoke: and their trust)", attach_remove},
@@ -32,6 +28,10 @@ const std::vector<Command>& commands() {
       {"run", "start an MPI program on the cluster (the recipe's mpiexec, without its traps)", attach_run},
       {"demo", "the recipe start to finish on a virtual cluster of fresh boards", attach_demo},
       {"doctor", "check every node and pair, say what is wrong and how to fix it (--fix)", attach_doctor},
+      {"machinefile", "print the machine file for mpiexec (MPICH or Open MPI)", attach_machinefile},
+      {"nodeset", "expand, fold and count node sets like worker[001-004]", attach_nodeset},
+      sim_command(),
+      {"case", "parts list and picture of the 3D-printed case for N boards", attach_case},
   };
   return table;
 }

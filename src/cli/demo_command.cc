@@ -167,7 +167,7 @@ Run attach_demo(CLI::App& sub) {
       "beowulf init, add, exec -b hostname and run beowulf-cpi, each command shown before its\n"
       "output. Without root: cpi on this machine alone.\n\n"
       "Example:\n"
-      "  sudo beowulf demo --workers 3");
+      "  beowulf demo --workers 3        # as root");
   return [o] { return run_demo(*o); };
 }
 
