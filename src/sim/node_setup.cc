@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -19,6 +20,16 @@
 
 namespace beowulf::sim {
 namespace {
+
+/// A new /etc/machine-id: 32 hex digits, as a freshly flashed card makes at first boot.
+std::string fresh_machine_id() {
+  auto uuid = sys::run({.argv = {"cat", "/proc/sys/kernel/random/uuid"}});
+  std::string id;
+  if (uuid.ok())
+    for (char c : uuid->out)
+      if (std::isxdigit(static_cast<unsigned char>(c))) id += c;
+  return id + "\n";
+}
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
@@ -176,6 +187,7 @@ Status prepare_files(const NodePlan& node, const Profile& profile, const std::st
       if (auto made = make_dir(node.dir + dir, mode); !made) return made;
     if (auto copied = run_step("copy /etc", {"cp", "-a", "/etc", etc}); !copied) return copied;
     if (auto keys = new_host_keys(etc, profile); !keys) return keys;
+    if (auto w = write_text(etc + "/machine-id", fresh_machine_id(), 0444); !w) return w;
     if (auto w = write_text(etc + "/hostname", profile.hostname + "\n"); !w) return w;
     if (auto w = write_text(etc + "/hosts", hosts_file(profile)); !w) return w;
     if (auto w = write_text(etc + "/ssh/sshd_config", sshd_config(node.address)); !w) return w;

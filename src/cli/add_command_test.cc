@@ -1,0 +1,104 @@
+// `beowulf add`, `remove` and `discover` refuse bad input before anything changes, before
+// the password is asked and before any packet is sent. Runs the built binary on an
+// inventory in a temporary BEOWULF_HOME.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "sys/process.h"
+
+namespace beowulf {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+constexpr const char* kCluster = R"(schema = 1
+subnet = "198.18.0.0/24"
+
+[[node]]
+name = "master"
+address = "198.18.0.10"
+user = "linaro"
+slots = 1
+role = "master"
+
+[[node]]
+name = "worker001"
+address = "198.18.0.11"
+user = "linaro"
+slots = 1
+)";
+
+class BootstrapCommands : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (fs::temp_directory_path() / "beowulf-add-XXXXXX").string();
+    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+    std::ofstream(dir_ + "/cluster.toml") << kCluster;
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  sys::ProcessResult beowulf(std::vector<std::string> args) {
+    args.insert(args.begin(), BEOWULF_BINARY_DIR "/src/cli/beowulf");
+    auto r = sys::run({.argv = args, .env = {{"BEOWULF_HOME", dir_}}, .timeout = std::chrono::seconds(30)});
+    EXPECT_TRUE(r.ok());
+    return r.ok() ? *r : sys::ProcessResult{};
+  }
+
+  void expect_refused(const std::vector<std::string>& args, const std::string& message) {
+    auto r = beowulf(args);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_THAT(r.err, HasSubstr("beowulf: error: " + message)) << r.err;
+    EXPECT_EQ(r.out, "");
+  }
+
+  std::string dir_;
+};
+
+TEST_F(BootstrapCommands, AddRefusesBadAddressesBeforeAskingThePassword) {
+  expect_refused({"add", "198.18.0.10"}, "198.18.0.10 is the master (master): it is in the cluster already\n");
+  expect_refused({"add", "198.18.1.12"}, "198.18.1.12 is not in the cluster's subnet 198.18.0.0/24\n");
+  expect_refused({"add", "198.18.0.255"}, "198.18.0.255");
+  expect_refused({"add", "198.18.0.[11-13"}, "nodeset");
+  expect_refused({"add", "198.18.0.12", "--names", "worker"}, "--names 'worker' has no number in it\n");
+}
+
+TEST_F(BootstrapCommands, AddRefusesAPasswordFileOthersMayRead) {
+  std::string file = dir_ + "/password";
+  std::ofstream(file) << "linaro\n";
+  chmod(file.c_str(), 0644);
+  expect_refused({"add", "198.18.0.12", "--password-file", file},
+                 "password file " + file + " may be read by others (mode 0644): refused\nhint: chmod 600 " + file);
+}
+
+TEST_F(BootstrapCommands, AddWithoutATerminalSaysHowToGiveThePassword) {
+  auto r = sys::run({.argv = {"setsid", "--wait", BEOWULF_BINARY_DIR "/src/cli/beowulf", "add", "198.18.0.12"},
+                     .env = {{"BEOWULF_HOME", dir_}}, .timeout = std::chrono::seconds(30)});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->exit_code, 2);
+  EXPECT_EQ(r->err,
+            "beowulf: error: no terminal to ask the password on\n"
+            "hint: give it with --password-file FILE (mode 0600) or --password-stdin\n");
+}
+
+TEST_F(BootstrapCommands, RemoveRefusesTheMasterAndStrangers) {
+  expect_refused({"remove", "master"}, "master (198.18.0.10) is the master: it cannot be removed\n");
+  expect_refused({"remove", "worker01"}, "'worker01' is not a member of the cluster\nhint: did you mean 'worker001'?\n");
+}
+
+TEST_F(BootstrapCommands, DiscoverRefusesSubnetsThatAreNotOursOrTooLarge) {
+  expect_refused({"discover", "10.0.0.0/8"}, "10.0.0.0/8 is too large to probe (16777216 addresses)\n");
+  auto r = beowulf({"discover", "198.18.1.0/24"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("beowulf: error: 198.18.1.0/24 is not within this machine's own subnet"));
+}
+
+}  // namespace
+}  // namespace beowulf

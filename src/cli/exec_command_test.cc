@@ -1,0 +1,97 @@
+// Runs the built `beowulf exec` on a cluster of one: the master, this machine, where
+// commands run with `sh -c` (no ssh, no network): prefixes, -b, failures, Ctrl-C.
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <stdlib.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "sys/process.h"
+
+namespace beowulf {
+namespace {
+
+namespace fs = std::filesystem;
+
+class ExecCommand : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (fs::temp_directory_path() / "beowulf-exec-test-XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    home_ = pattern;
+    std::ofstream(home_ / "cluster.toml") << "schema = 1\n[[node]]\nname = \"here\"\naddress = \"198.18.0.10\"\n"
+                                             "user = \"nobody\"\nrole = \"master\"\n";
+  }
+  void TearDown() override { fs::remove_all(home_); }
+
+  sys::ProcessSpec spec(std::vector<std::string> args) {
+    args.insert(args.begin(), BEOWULF_BINARY_DIR "/src/cli/beowulf");
+    return {.argv = args, .env = {{"BEOWULF_HOME", home_.string()}, {"NO_COLOR", "1"}},
+            .timeout = std::chrono::seconds(30)};
+  }
+  sys::ProcessResult beowulf(std::vector<std::string> args) {
+    auto r = sys::run(spec(std::move(args)));
+    EXPECT_TRUE(r.ok()) << r.error().message();
+    return r.ok() ? *r : sys::ProcessResult{};
+  }
+
+  fs::path home_;
+};
+
+TEST_F(ExecCommand, PrefixesEachLineWithItsNode) {
+  auto r = beowulf({"exec", "--", "echo one; echo two >&2"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out, "here: one\n");
+  EXPECT_EQ(r.err, "here: two\n");
+}
+
+TEST_F(ExecCommand, GathersOutputUnderItsNodeSet) {
+  auto r = beowulf({"exec", "-b", "--", "echo one"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out, "---------------\nhere (1)\n---------------\none\n");
+}
+
+TEST_F(ExecCommand, ReportsAFailureAtTheEndWithItsStatus) {
+  auto r = beowulf({"exec", "--", "exit 4"});
+  EXPECT_EQ(r.exit_code, 4);
+  EXPECT_EQ(r.err, "here: exited with 4\n");
+}
+
+TEST_F(ExecCommand, ReportsATimeout) {
+  auto r = beowulf({"exec", "-t", "0.2", "--", "sleep 20"});
+  EXPECT_EQ(r.exit_code, 124);
+  EXPECT_EQ(r.err, "here: timed out after 0.2 s\n");
+}
+
+TEST_F(ExecCommand, RefusesGatherWithJson) {
+  auto r = beowulf({"exec", "-b", "--json", "--", "true"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "beowulf: error: -b and --json do not go together\nhint: choose one of them\n");
+}
+
+TEST_F(ExecCommand, CtrlCStopsEverythingAndExits130) {
+  std::string marker = (home_ / "started").string();
+  auto child = sys::Process::start(spec({"exec", "--", "touch " + marker + "; exec sleep 67.25"}));
+  ASSERT_TRUE(child.ok()) << child.error().message();
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!fs::exists(marker) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_TRUE(fs::exists(marker));
+  ::kill(child->pid(), SIGINT);
+  sys::ProcessResult result;
+  child->wait(result);
+  EXPECT_EQ(result.exit_code, 130);
+  // The node's `sleep 67.25` went with it: pgrep finds no such process.
+  auto left = sys::run({.argv = {"pgrep", "-f", "^sleep 67.25$"}});
+  ASSERT_TRUE(left.ok());
+  EXPECT_EQ(left->out, "");
+}
+
+}  // namespace
+}  // namespace beowulf
