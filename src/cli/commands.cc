@@ -4,10 +4,12 @@ namespace beowulf::cli {
 
 // One declaration per subcommand file (src/cli/<name>_command.cc).
 Run attach_case(CLI::App& sub);
+Run attach_machinefile(CLI::App& sub);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {"case", "parts list and picture of the 3D-printed case for N boards", attach_case},
+      {"machinefile", "print the machine file for mpiexec (MPICH or Open MPI)", attach_machinefile},
   };
   return table;
 }
