@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -39,6 +40,25 @@ bool is_command(const std::string& word) {
   return false;
 }
 
+/// The options beowulf takes before a command.
+const std::vector<std::string>& global_options() {
+  static const std::vector<std::string> options = {"-h", "--help", "--version"};
+  return options;
+}
+
+/// The error for a first word that is an option beowulf does not have. (Left to CLI11,
+/// `beowulf --verison` said "A subcommand is required", which points the wrong way.)
+Error unknown_option(const std::string& typed) {
+  std::string hint = "run 'beowulf --help' for usage and an example";
+  if (auto guess = closest(typed, global_options())) hint = fmt::format("did you mean 'beowulf {}'?", *guess);
+  return bad_input(fmt::format("'{}' is not a beowulf option", typed), hint);
+}
+
+bool is_global_option(const std::string& word) {
+  const auto& options = global_options();
+  return std::find(options.begin(), options.end(), word) != options.end();
+}
+
 }  // namespace
 
 int run_app(int argc, char** argv) {
@@ -53,7 +73,10 @@ int run_app(int argc, char** argv) {
     runs[sub] = command.attach(*sub);
   }
 
-  if (argc > 1 && argv[1][0] != '-' && !is_command(argv[1])) return report(unknown_command(argv[1]));
+  if (argc == 1) return report(bad_input("no command given", "run 'beowulf --help' for the list of commands"));
+  const std::string first = argv[1];
+  if (first[0] != '-' && !is_command(first)) return report(unknown_command(first));
+  if (first[0] == '-' && !is_global_option(first)) return report(unknown_option(first));
 
   try {
     app.parse(argc, argv);
