@@ -6,12 +6,14 @@ namespace beowulf::cli {
 Run attach_case(CLI::App& sub);
 Run attach_machinefile(CLI::App& sub);
 Run attach_nodeset(CLI::App& sub);
+Command sim_command();
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {"case", "parts list and picture of the 3D-printed case for N boards", attach_case},
       {"machinefile", "print the machine file for mpiexec (MPICH or Open MPI)", attach_machinefile},
       {"nodeset", "expand, fold and count node sets like worker[001-004]", attach_nodeset},
+      sim_command(),
   };
   return table;
 }

@@ -1,0 +1,216 @@
+#include "sim/node_setup.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <thread>
+
+#include <fmt/core.h>
+
+#include "sim/files.h"
+#include "sim/node_files.h"
+#include "sim/proc.h"
+#include "sys/process.h"
+
+namespace beowulf::sim {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+constexpr auto kStartDeadline = std::chrono::seconds(10);
+constexpr auto kPollInterval = std::chrono::milliseconds(5);
+
+/// The holder: makes the node's mounts and hostname, says it is ready by writing its
+/// pid to the node's /run/holder.pid, then sleeps until `sim down` ends it. Paths are
+/// relative to the node directory ($1) so that they still resolve once /run or /tmp
+/// (which may contain it) is covered. Its output goes to holder.log beside them.
+constexpr const char* kHolderScript = R"(exec </dev/null >>"$1/holder.log" 2>&1
+set -e
+cd "$1"
+mount --bind etc /etc
+mount --bind home /home
+mount --bind root /root
+mount --bind tmp /tmp
+mount --bind run /run
+hostname "$2"
+echo $$ >/run/holder.pid
+exec -a beowulf-sim-holder sleep infinity)";
+
+Error node_error(const NodePlan& node, const std::string& what) { return Error{what, node.who()}; }
+
+Status make_dir(const std::string& path, mode_t mode) {
+  if (::mkdir(path.c_str(), mode) != 0 && errno != EEXIST)
+    return Error{fmt::format("mkdir {}: {}", path, std::strerror(errno))};
+  if (::chmod(path.c_str(), mode) != 0) return Error{fmt::format("chmod {}: {}", path, std::strerror(errno))};
+  return {};
+}
+
+/// Waits until `ready` returns true or the start deadline passes.
+template <typename Ready>
+bool wait_until(Ready ready) {
+  auto deadline = Clock::now() + kStartDeadline;
+  while (!ready()) {
+    if (Clock::now() > deadline) return false;
+    std::this_thread::sleep_for(kPollInterval);
+  }
+  return true;
+}
+
+/// The last lines of a log, for an error message.
+std::string tail_of(const std::string& path) {
+  auto text = read_text(path);
+  if (!text || text->empty()) return "(no output)";
+  std::string t = *text;
+  while (!t.empty() && t.back() == '\n') t.pop_back();
+  auto cut = t.size() > 400 ? t.rfind('\n', t.size() - 400) : std::string::npos;
+  return cut == std::string::npos ? t : t.substr(cut + 1);
+}
+
+Status new_host_keys(const std::string& etc, const Profile& profile) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(etc + "/ssh", ec))
+    if (entry.path().filename().string().rfind("ssh_host_", 0) == 0) fs::remove(entry.path(), ec);
+  for (const char* type : {"ed25519", "ecdsa"}) {
+    auto made = run_step(fmt::format("make {} host key", type),
+                         {"ssh-keygen", "-q", "-t", type, "-N", "", "-C", "root@" + profile.hostname, "-f",
+                          fmt::format("{}/ssh/ssh_host_{}_key", etc, type)});
+    if (!made) return made;
+  }
+  return {};
+}
+
+Status write_accounts(const std::string& etc, const Profile& profile, const std::string& password_hash) {
+  AccountFiles files;
+  for (auto [name, text] : {std::pair{"passwd", &files.passwd}, {"shadow", &files.shadow},
+                            {"group", &files.group}, {"gshadow", &files.gshadow}}) {
+    auto read = read_text(etc + "/" + name);
+    if (read) *text = *read;  // a missing gshadow is fine
+    else if (std::string(name) == "passwd") return read.error();
+  }
+  files = with_board_user(std::move(files), profile, password_hash);
+  for (auto [name, text, mode] : {std::tuple{"passwd", &files.passwd, 0644u}, {"group", &files.group, 0644u},
+                                  {"shadow", &files.shadow, 0640u}, {"gshadow", &files.gshadow, 0640u}}) {
+    std::string path = etc + "/" + name;
+    struct stat before {};
+    bool existed = ::stat(path.c_str(), &before) == 0;
+    if (auto w = write_text(path, *text, mode); !w) return w;
+    if (existed && ::chown(path.c_str(), before.st_uid, before.st_gid) != 0)
+      return Error{fmt::format("chown {}: {}", path, std::strerror(errno))};
+  }
+  return {};
+}
+
+Status make_home(const NodePlan& node, const Profile& profile) {
+  auto passwd = read_text(node.dir + "/etc/passwd");
+  if (!passwd) return passwd.error();
+  auto user = find_user(*passwd, profile.user);
+  if (!user) return Error{fmt::format("add user {}: not in the node's /etc/passwd", profile.user)};
+  std::string home = node.dir + "/home/" + profile.user;
+  if (auto made = make_dir(home, 0755); !made) return made;
+  for (const std::string& target : {home, node.dir + "/root"})
+    if (auto copied = run_step("copy /etc/skel", {"cp", "-a", node.dir + "/etc/skel/.", target}); !copied)
+      return copied;
+  return run_step("own the home directory",
+                  {"chown", "-R", fmt::format("{}:{}", user->uid, user->gid), home});
+}
+
+}  // namespace
+
+Status run_step(const std::string& step, const std::vector<std::string>& argv, const std::string& input) {
+  auto result = sys::run({.argv = argv, .input = input, .timeout = std::chrono::seconds(30)});
+  if (!result) return Error{fmt::format("{}: {}", step, result.error().what)};
+  if (result->ok()) return {};
+  std::string detail = result->err.empty() ? result->out : result->err;
+  while (!detail.empty() && detail.back() == '\n') detail.pop_back();
+  if (result->timed_out) detail = "timed out after 30 s";
+  if (detail.empty()) detail = fmt::format("{} exited with status {}", argv[0], result->exit_code);
+  return Error{fmt::format("{}: {}", step, detail)};
+}
+
+Status configure_network(const NodePlan& node) {
+  std::string batch = fmt::format(
+      "addr add {}/{} dev eth0\n"
+      "link set eth0 up\n"
+      "link set lo up\n",
+      node.address, node.prefix);
+  auto done = run_step("configure the network", {"ip", "-n", node.netns, "-batch", "-"}, batch);
+  if (!done) return node_error(node, done.error().what);
+  return {};
+}
+
+Status prepare_files(const NodePlan& node, const Profile& profile, const std::string& password_hash) {
+  std::string etc = node.dir + "/etc";
+  auto steps = [&]() -> Status {
+    for (auto [dir, mode] : {std::pair{"", 0755u}, {"/home", 0755u}, {"/root", 0700u}, {"/run", 0755u},
+                             {"/run/sshd", 0755u}, {"/tmp", 01777u}})
+      if (auto made = make_dir(node.dir + dir, mode); !made) return made;
+    if (auto copied = run_step("copy /etc", {"cp", "-a", "/etc", etc}); !copied) return copied;
+    if (auto keys = new_host_keys(etc, profile); !keys) return keys;
+    if (auto w = write_text(etc + "/hostname", profile.hostname + "\n"); !w) return w;
+    if (auto w = write_text(etc + "/hosts", hosts_file(profile)); !w) return w;
+    if (auto w = write_text(etc + "/ssh/sshd_config", sshd_config(node.address)); !w) return w;
+    if (auto w = make_dir(etc + "/sudoers.d", 0755); !w) return w;
+    if (auto w = write_text(etc + "/sudoers.d/beowulf-sim-board", sudoers_rule(), 0440); !w) return w;
+    if (auto w = write_accounts(etc, profile, password_hash); !w) return w;
+    return make_home(node, profile);
+  };
+  auto done = steps();
+  if (!done) return node_error(node, "prepare the node's files: " + done.error().what);
+  return {};
+}
+
+Result<ProcessRecord> start_holder(const NodePlan& node, const Profile& profile) {
+  std::string pid_file = node.dir + "/run/holder.pid";
+  ::unlink(pid_file.c_str());
+  // setsid -f: the holder outlives this command, in its own session.
+  auto started = run_step("start the node's namespaces",
+                          {"setsid", "-f", "ip", "netns", "exec", node.netns, "unshare", "--uts", "--mount",
+                           "--propagation", "private", "bash", "-c", kHolderScript, "beowulf-sim-holder", node.dir,
+                           profile.hostname});
+  if (!started) return node_error(node, started.error().what);
+  std::optional<ProcessRecord> record;
+  bool ready = wait_until([&] {
+    auto text = read_text(pid_file);
+    if (!text || text->empty() || text->back() != '\n') return false;
+    record = record_of(static_cast<pid_t>(std::stol(*text)));
+    return record.has_value();
+  });
+  if (!ready)
+    return node_error(node, fmt::format("start the node's namespaces: not ready after 10 s: {}",
+                                        tail_of(node.dir + "/holder.log")));
+  return *record;
+}
+
+Result<ProcessRecord> start_sshd(const NodePlan& node, pid_t holder) {
+  std::string pid_file = node.dir + "/run/sshd.pid";
+  ::unlink(pid_file.c_str());
+  // sshd daemonizes itself (its output to /dev/null, its log to the node's /run/sshd.log)
+  // and writes its pid file once it listens.
+  auto started = run_step("start sshd", nsenter_argv(holder, {"/usr/sbin/sshd", "-f", "/etc/ssh/sshd_config", "-E",
+                                                              "/run/sshd.log"}));
+  if (!started) return node_error(node, started.error().what);
+  std::optional<ProcessRecord> record;
+  bool ready = wait_until([&] {
+    if (!listening(holder, node.address, 22)) return false;
+    auto text = read_text(pid_file);
+    if (!text || text->empty() || text->back() != '\n') return false;
+    record = record_of(static_cast<pid_t>(std::stol(*text)));
+    return record.has_value();
+  });
+  if (!ready)
+    return node_error(node, fmt::format("start sshd: not listening on {}:22 after 10 s: {}", node.address,
+                                        tail_of(node.dir + "/run/sshd.log")));
+  return *record;
+}
+
+std::vector<std::string> nsenter_argv(pid_t holder, const std::vector<std::string>& command) {
+  std::vector<std::string> argv = {"nsenter", "-t", std::to_string(holder), "-n", "-u", "-m", "--"};
+  argv.insert(argv.end(), command.begin(), command.end());
+  return argv;
+}
+
+}  // namespace beowulf::sim

@@ -1,0 +1,54 @@
+#pragma once
+// How `sim up` makes one node, once its network namespace and veth exist: the node's own
+// files, the process that holds its UTS and mount namespaces, and its sshd.
+//
+// A node's directory (STATE/nodes/LABEL) holds etc/ (a copy of the host's /etc), home/,
+// root/, run/ and tmp/. The holder process enters the node's network namespace, makes a
+// UTS and a mount namespace, bind-mounts those directories over /etc, /home, /root, /tmp
+// and /run, sets the hostname and sleeps; everything else on the node (sshd, `sim exec`)
+// joins its namespaces with nsenter. No mount is ever made in the host's namespace.
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "sim/profile.h"
+#include "sim/state.h"
+
+namespace beowulf::sim {
+
+struct NodePlan {
+  std::string label;    ///< "node1"
+  std::string address;  ///< "198.18.0.11"
+  int prefix = 24;
+  std::string netns;    ///< "bwsim-default-node1"
+  std::string dir;      ///< "/run/beowulf-sim/default/nodes/node1"
+
+  /// "node1 (198.18.0.11)": how errors name the node.
+  std::string who() const { return label + " (" + address + ")"; }
+};
+
+/// Runs `argv` (with `input` on stdin). Fails with "STEP: STDERR" when it cannot start
+/// or does not exit 0.
+Status run_step(const std::string& step, const std::vector<std::string>& argv, const std::string& input = {});
+
+/// Gives the node's interface its address and brings it and the loopback up.
+Status configure_network(const NodePlan& node);
+
+/// Makes the node's directories: /etc copied from the host with fresh host keys, the
+/// profile's hostname, /etc/hosts, user (hashed password `password_hash`), sudo rule and
+/// sshd_config; the user's home from /etc/skel.
+Status prepare_files(const NodePlan& node, const Profile& profile, const std::string& password_hash);
+
+/// Starts the node's holder process and waits (10 s at most) until its mounts are made.
+Result<ProcessRecord> start_holder(const NodePlan& node, const Profile& profile);
+
+/// Starts sshd inside the node and waits (10 s at most) until it listens on the node's address.
+Result<ProcessRecord> start_sshd(const NodePlan& node, pid_t holder);
+
+/// The argv that runs `command` inside the node held by `holder`, as root.
+std::vector<std::string> nsenter_argv(pid_t holder, const std::vector<std::string>& command);
+
+}  // namespace beowulf::sim

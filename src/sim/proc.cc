@@ -1,0 +1,62 @@
+#include "sim/proc.h"
+
+#include <arpa/inet.h>
+
+#include <sstream>
+
+#include <fmt/core.h>
+
+#include "sim/files.h"
+
+namespace beowulf::sim {
+
+std::optional<unsigned long long> start_time_of(pid_t pid) {
+  auto stat = read_text(fmt::format("/proc/{}/stat", pid));
+  if (!stat) return std::nullopt;
+  auto paren = stat->rfind(')');  // the command name may hold spaces and parentheses
+  if (paren == std::string::npos) return std::nullopt;
+  std::istringstream rest(stat->substr(paren + 1));
+  std::string field;
+  for (int i = 3; i <= 22 && rest >> field; ++i) {
+    if (i == 3 && (field == "Z" || field == "X")) return std::nullopt;  // dead, not yet reaped
+    if (i == 22) return std::stoull(field);
+  }
+  return std::nullopt;
+}
+
+std::optional<ProcessRecord> record_of(pid_t pid) {
+  auto start = start_time_of(pid);
+  if (!start) return std::nullopt;
+  return ProcessRecord{pid, *start};
+}
+
+bool still_running(const ProcessRecord& record) {
+  if (record.pid <= 0) return false;
+  auto start = start_time_of(record.pid);
+  return start && *start == record.start_time;
+}
+
+bool listening_in(const std::string& tcp_table, const std::string& address, int port) {
+  in_addr parsed{};
+  if (inet_pton(AF_INET, address.c_str(), &parsed) != 1) return false;
+  // /proc/net/tcp prints the address as the hex of its in-memory (network order) word.
+  std::string wanted = fmt::format("{:08X}:{:04X}", parsed.s_addr, port);
+  std::string any = fmt::format("00000000:{:04X}", port);
+  std::istringstream in(tcp_table);
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string slot, local, remote, state;
+    if (!(fields >> slot >> local >> remote >> state)) continue;
+    if (state == "0A" && (local == wanted || local == any)) return true;  // 0A: LISTEN
+  }
+  return false;
+}
+
+bool listening(pid_t pid, const std::string& address, int port) {
+  auto table = read_text(fmt::format("/proc/{}/net/tcp", pid));
+  return table && listening_in(*table, address, port);
+}
+
+}  // namespace beowulf::sim
