@@ -7,6 +7,8 @@ Run attach_case(CLI::App& sub);
 Run attach_machinefile(CLI::App& sub);
 Run attach_nodeset(CLI::App& sub);
 Command sim_command();
+Run attach_init(CLI::App& sub);
+Run attach_add(CLI::App& sub);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
@@ -14,6 +16,8 @@ const std::vector<Command>& commands() {
       {"machinefile", "print the machine file for mpiexec (MPICH or Open MPI)", attach_machinefile},
       {"nodeset", "expand, fold and count node sets like worker[001-004]", attach_nodeset},
       sim_command(),
+      {"init", "make this machine the master of a new cluster", attach_init},
+      {"add", "make boards members: keys, hostnames, hosts tables, proved", attach_add},
   };
   return table;
 }

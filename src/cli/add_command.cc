@@ -1,0 +1,115 @@
+// beowulf add: makes boards members of the cluster (src/cluster/add.h).
+
+#include <unistd.h>
+
+#include <fmt/core.h>
+
+#include <memory>
+
+#include "cli/command.h"
+#include "cli/interrupt.h"
+#include "cli/password_options.h"
+#include "cli/report.h"
+#include "cluster/add.h"
+#include "core/nodeset.h"
+#include "sys/inventory_file.h"
+#include "sys/paths.h"
+
+namespace beowulf::cli {
+namespace {
+
+struct Options {
+  std::vector<std::string> nodes;
+  cluster::AddOptions add;
+  PasswordOptions password;
+  int timeout_seconds = 60;
+};
+
+/// Every address the arguments name, in order; a malformed node set is bad input.
+Result<NodeSet> parse_nodes(const std::vector<std::string>& args) {
+  NodeSet all;
+  for (const auto& arg : args) {
+    auto set = NodeSet::parse(arg);
+    if (!set.ok()) return set.error();
+    all = all | *set;
+  }
+  return all;
+}
+
+/// The board user the prompt names: --user, else the master's.
+std::string prompt_user(const Options& o) {
+  if (!o.add.user.empty()) return o.add.user;
+  auto inventory = sys::load_inventory(sys::inventory_path());
+  if (inventory.ok() && inventory->master() != nullptr) return inventory->master()->user;
+  return "the boards";
+}
+
+void print_table(const cluster::AddReport& report) {
+  std::size_t name_w = 4, address_w = 7, host_w = 8;
+  for (const auto& n : report.nodes) {
+    name_w = std::max(name_w, n.name.size());
+    address_w = std::max(address_w, n.address.size());
+    host_w = std::max(host_w, n.hostname.size());
+  }
+  fmt::print("{:<{}}  {:<{}}  {:<{}}  {}\n", "NODE", name_w, "ADDRESS", address_w, "HOSTNAME", host_w, "RESULT");
+  for (const auto& n : report.nodes)
+    fmt::print("{:<{}}  {:<{}}  {:<{}}  {}\n", n.name, name_w, n.address, address_w,
+               n.hostname.empty() ? "-" : n.hostname, host_w, n.error ? "failed: " + n.error->what : "ok");
+}
+
+int run_add(Options& o) {
+  auto nodes = parse_nodes(o.nodes);
+  if (!nodes.ok()) return report(nodes.error());
+  o.add.addresses = nodes->expand();
+  o.add.timeout = std::chrono::seconds(o.timeout_seconds);
+  if (auto checked = cluster::check_add(o.add); !checked.ok()) return report(checked.error());
+  auto password = o.password.read(fmt::format("Password for {}@{}: ", prompt_user(o), nodes->fold()));
+  if (!password.ok()) return report(password.error());
+  o.add.password = std::move(*password);
+
+  InterruptGuard interrupt;
+  o.add.cancel_fd = interrupt.fd();
+  bool tty = isatty(STDERR_FILENO) == 1;
+  auto progress = [&](std::string_view step, std::size_t count) {
+    if (tty) fmt::print(stderr, "\r\x1b[Kadd: {} ({} node{})", step, count, count == 1 ? "" : "s");
+  };
+  auto done = cluster::add_nodes(o.add, progress);
+  if (tty) fmt::print(stderr, "\r\x1b[K");
+  if (interrupt.interrupted()) {
+    fmt::print(stderr, "beowulf: interrupted: run the same 'beowulf add' again to finish\n");
+    return exit_interrupted;
+  }
+  if (!done.ok()) return report(done.error());
+  print_table(*done);
+  int status = exit_ok;
+  for (const auto& n : done->nodes)
+    if (n.error) status = report(*n.error);
+  if (status != exit_ok)
+    fmt::print(stderr, "the nodes marked ok are members; run 'beowulf add' again for the others once fixed\n");
+  return status;
+}
+
+}  // namespace
+
+Run attach_add(CLI::App& sub) {
+  auto o = std::make_shared<Options>();
+  sub.add_option("nodes", o->nodes, "the boards' addresses: 198.18.0.11, 198.18.0.[11-13]")
+      ->required()
+      ->type_name("ADDRESS|NODESET");
+  sub.add_option("--user", o->add.user, "the boards' login user (default: the master's)");
+  sub.add_option("--names", o->add.names, "names for new nodes: the next free ones of PATTERN")
+      ->type_name("PATTERN")
+      ->capture_default_str();
+  o->password.attach(sub);
+  sub.add_option("--fanout", o->add.fanout, "nodes worked on at once")->capture_default_str();
+  sub.add_option("--timeout", o->timeout_seconds, "seconds a node may take per step")->capture_default_str();
+  sub.footer(
+      "Asks once for the boards' password (ssh first contact and sudo), then on every node at\n"
+      "once: the master's key, key login proved, the hostname, /etc/hosts, keys and known\n"
+      "hosts both ways, the master's ssh config, inventory and machine files; then it proves\n"
+      "ssh master to node and node to master. Running it again finishes what failed.\n\n"
+      "Example:\n  beowulf add 198.18.0.[11-13] --user linaro");
+  return [o] { return run_add(*o); };
+}
+
+}  // namespace beowulf::cli

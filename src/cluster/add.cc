@@ -1,0 +1,288 @@
+#include "cluster/add.h"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <memory>
+#include <set>
+
+#include "cluster/bootstrap_plan.h"
+#include "cluster/cluster_sync.h"
+#include "cluster/host_key.h"
+#include "cluster/node_facts.h"
+#include "cluster/node_step.h"
+#include "cluster/remote_script.h"
+#include "core/address.h"
+#include "remote/askpass.h"
+#include "sys/atomic_file.h"
+#include "sys/inventory_file.h"
+#include "sys/paths.h"
+
+namespace beowulf::cluster {
+namespace {
+
+/// Everything the steps share.
+struct Context {
+  const AddOptions& options;
+  Inventory inventory;
+  Node master;
+  remote::FanOutOptions fan;
+  remote::Ssh key_ssh;       ///< BatchMode, through the ControlMaster sockets
+  remote::Ssh proof_ssh;     ///< BatchMode, a fresh connection: proves key login
+  remote::Ssh password_ssh;  ///< first contact: password, accept-new
+  std::set<std::string> needs_password;
+  FactsByName facts;
+  std::map<std::string, std::string> fingerprint;
+};
+
+remote::SshOptions ssh_options(bool first_contact, bool multiplex) {
+  remote::SshOptions o;
+  o.first_contact = first_contact;
+  o.multiplex = multiplex;
+  return o;
+}
+
+/// The master's public key as the authorized_keys block writes it: "TYPE BASE64 NAME".
+Result<std::string> master_key_line(const std::string& master_name) {
+  std::string path = sys::home_directory() + "/.ssh/id_ed25519.pub";
+  auto text = sys::read_file(path);
+  if (!text.ok()) return Error{fmt::format("no key to authorize: {}", sys::display_path(path)), "", "run 'beowulf init' first"};
+  std::string key = public_key_of(*text);
+  if (key.empty()) return Error{fmt::format("{} holds no public key", sys::display_path(path))};
+  return key + " " + master_name;
+}
+
+/// The addresses, checked: usable, in the cluster's subnet. Bad input changes nothing.
+Result<std::vector<std::string>> checked_addresses(const std::vector<std::string>& addresses, const Inventory& inventory) {
+  if (addresses.empty()) return bad_input("no node to add", "example: beowulf add 198.18.0.[11-13]");
+  std::vector<std::string> out;
+  for (const auto& text : addresses) {
+    auto address = parse_ipv4(text);
+    if (!address.ok()) return address.error();
+    Subnet subnet = inventory.subnet().value_or(subnet_of(*address));
+    if (!subnet.contains(*address))
+      return bad_input(fmt::format("{} is not in the cluster's subnet {}", text, subnet.str()),
+                       "give addresses of the master's network");
+    if (Status s = check_node_address(*address, subnet); !s.ok()) return s.error();
+    out.push_back(address->str());
+  }
+  return out;
+}
+
+std::vector<StepNode*> pointers(std::vector<StepNode>& nodes) {
+  std::vector<StepNode*> out;
+  for (auto& n : nodes) out.push_back(&n);
+  return out;
+}
+
+/// Step 1: key login in BatchMode. A node that already trusts us needs no password.
+void first_contact(Context& c, std::vector<StepNode>& targets) {
+  run_step(
+      pointers(targets), "first contact", c.fan, [&](StepNode& n) { return c.key_ssh.run({n.user, n.node.address}, "true"); },
+      [&](StepNode& n, const remote::NodeRun& run) -> Status {
+        if (run.outcome.ok()) return {};
+        auto failure = c.key_ssh.explain_failure({n.user, n.node.address}, n.label(), run.outcome.exit_code, run.err);
+        if (failure && (failure->failure == remote::SshFailure::key_refused ||
+                        failure->failure == remote::SshFailure::host_key_unknown)) {
+          c.needs_password.insert(n.node.name);
+          return {};
+        }
+        if (failure && failure->failure == remote::SshFailure::host_key_changed) {
+          const Node* known = c.inventory.find(parse_ipv4(n.node.address).value());
+          std::string recorded = known != nullptr ? known->host_key : "";
+          std::string offered = offered_fingerprint(run.err);
+          Error e = failure->error;
+          if (!recorded.empty() || !offered.empty())
+            e.what += fmt::format(" (recorded {}, offered {})", recorded.empty() ? "?" : recorded,
+                                  offered.empty() ? "?" : offered);
+          return e;
+        }
+        return script_failure(c.key_ssh, n, run);
+      });
+}
+
+/// Step 2: the password, once, to put the master's key in authorized_keys.
+Status authorize(Context& c, std::vector<StepNode>& targets, const std::string& key_line) {
+  std::vector<StepNode*> nodes;
+  for (auto& n : targets)
+    if (n.ok() && c.needs_password.count(n.node.name)) nodes.push_back(&n);
+  if (nodes.empty()) return {};
+  remote::AskpassOptions askpass{c.options.askpass_helper, nodes.size()};
+  auto server = remote::AskpassServer::start(c.options.password, askpass);
+  if (!server.ok()) return server.error();
+  auto env = (*server)->environment();
+  run_step(
+      nodes, "first contact", c.fan,
+      [&](StepNode& n) {
+        auto spec = c.password_ssh.run({n.user, n.node.address}, authorize_key_script(key_line));
+        for (const auto& [name, value] : env) spec.env[name] = value;
+        return spec;
+      },
+      [&](StepNode& n, const remote::NodeRun& run) -> Status {
+        if (run.outcome.ok()) return {};
+        return script_failure(c.password_ssh, n, run);
+      });
+  return {};
+}
+
+/// Steps 3 and 4: key login proved on a fresh connection while gathering the node's
+/// facts; its host key checked against the inventory's record.
+void prove_and_check(Context& c, std::vector<StepNode>& targets) {
+  gather_facts(pointers(targets), c.proof_ssh, c.fan, "prove key login", c.facts);
+  for (auto& n : targets) {
+    if (!n.ok()) continue;
+    const NodeFacts& f = c.facts.at(n.node.name);
+    auto prints = fingerprints(f.host_keys);
+    if (!prints.ok()) {
+      n.fail("check host key", prints.error().what);
+      continue;
+    }
+    const Node* known = c.inventory.find(parse_ipv4(n.node.address).value());
+    if (known != nullptr && !known->host_key.empty() &&
+        std::find(prints->begin(), prints->end(), known->host_key) == prints->end()) {
+      n.fail("check host key",
+             fmt::format("the node's host key changed (recorded {}, offered {})", known->host_key,
+                         recorded_fingerprint(f.host_keys, *prints)),
+             "if the node was re-flashed, remove it (beowulf remove) and add it again");
+      continue;
+    }
+    c.fingerprint[n.node.name] = recorded_fingerprint(f.host_keys, *prints);
+  }
+}
+
+/// Step 9: master to node on a fresh connection, node to master by name, in BatchMode.
+void prove(Context& c, std::vector<StepNode*> nodes, std::map<std::string, std::string>& hostnames) {
+  run_step(
+      nodes, "prove", c.fan, [&](StepNode& n) { return c.proof_ssh.run({n.user, n.node.address}, prove_script(c.master.name)); },
+      [&](StepNode& n, const remote::NodeRun& run) -> Status {
+        std::string node_name = run.out.substr(0, run.out.find('\n'));
+        hostnames[n.node.name] = node_name;
+        if (run.outcome.exit_code == 255 && node_name.empty()) return script_failure(c.proof_ssh, n, run);
+        if (!run.outcome.ok())
+          return Error{fmt::format("{} cannot ssh to the master {}: {}", n.node.name, c.master.name,
+                                   run.err.empty() ? "no reason given" : run.err.substr(0, run.err.find('\n'))),
+                       "", "check that the master's sshd runs and allows key login"};
+        if (node_name != n.node.name)
+          return Error{fmt::format("the node calls itself '{}', not '{}'", node_name, n.node.name)};
+        return {};
+      });
+}
+
+/// The inventory with the nodes of `targets` that are still ok.
+Inventory with_targets(const Context& c, const std::vector<StepNode>& targets) {
+  Inventory out = c.inventory;
+  for (const auto& n : targets) {
+    if (!n.ok()) continue;
+    Node node;
+    node.name = n.node.name;
+    node.address = parse_ipv4(n.node.address).value();
+    node.user = n.user;
+    node.slots = c.facts.at(n.node.name).cores;
+    node.host_key = c.fingerprint.at(n.node.name);
+    if (const Node* known = out.find(node.name)) node.board = known->board;
+    if (Status s = out.put(node); !s.ok()) const_cast<StepNode&>(n).fail("record", s.error().what);
+  }
+  return out;
+}
+
+/// What add starts from: the inventory, its master, the plan.
+struct Start {
+  Inventory inventory;
+  Node master;
+  BootstrapPlan plan;
+};
+
+Result<Start> start(const AddOptions& options) {
+  auto inventory = sys::load_inventory(sys::inventory_path());
+  if (!inventory.ok()) return inventory.error();
+  const Node* master = inventory->master();
+  if (master == nullptr) return Error{"the inventory has no master", "", "run 'beowulf init' on the master first"};
+  auto addresses = checked_addresses(options.addresses, *inventory);
+  if (!addresses.ok()) return addresses.error();
+  auto pattern = NamePattern::parse(options.names);
+  if (!pattern.ok()) return pattern.error();
+  auto plan = plan_bootstrap(named_nodes(*inventory), *addresses, *pattern);
+  if (!plan.ok()) return plan.error();
+  return Start{*inventory, *master, *plan};
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> check_add(const AddOptions& options) {
+  auto s = start(options);
+  if (!s.ok()) return s.error();
+  std::vector<std::string> names;
+  for (const auto& t : s->plan.targets) names.push_back(t.name);
+  return names;
+}
+
+bool AddReport::ok() const {
+  return std::all_of(nodes.begin(), nodes.end(), [](const AddedNode& n) { return !n.error; });
+}
+
+Result<AddReport> add_nodes(const AddOptions& options, const AddProgress& progress) {
+  auto report_step = [&](std::string_view step, std::size_t n) {
+    if (progress) progress(step, n);
+  };
+  auto started = start(options);
+  if (!started.ok()) return started.error();
+  const Inventory* inventory = &started->inventory;
+  const Node* master = &started->master;
+  const BootstrapPlan* plan = &started->plan;
+  auto key_line = master_key_line(master->name);
+  if (!key_line.ok()) return key_line.error();
+  if (Status s = remote::ensure_control_dir(remote::default_control_dir()); !s.ok()) return s.error();
+
+  Context c{options, *inventory, *master, {}, remote::Ssh(ssh_options(false, true)),
+            remote::Ssh(ssh_options(false, false)), remote::Ssh(ssh_options(true, true)), {}, {}, {}};
+  c.fan.fanout = options.fanout;
+  c.fan.timeout = options.timeout;
+  c.fan.cancel_fd = options.cancel_fd;
+  std::string user = options.user.empty() ? master->user : options.user;
+
+  std::vector<StepNode> targets;
+  for (const auto& t : plan->targets) targets.push_back({t, user, false, std::nullopt});
+  report_step("first contact", targets.size());
+  first_contact(c, targets);
+  if (Status s = authorize(c, targets, *key_line); !s.ok()) return s.error();
+  report_step("prove key login", targets.size());
+  prove_and_check(c, targets);
+
+  // The other members: the master here, the workers over their sockets.
+  std::vector<StepNode> members;
+  members.push_back({{master->name, master->address.str()}, master->user, true, std::nullopt});
+  for (const Node* w : inventory->workers())
+    if (std::none_of(targets.begin(), targets.end(), [&](const StepNode& t) { return t.node.name == w->name; }))
+      members.push_back({{w->name, w->address.str()}, w->user, false, std::nullopt});
+  report_step("gather", members.size());
+  gather_facts(pointers(members), c.key_ssh, c.fan, "gather", c.facts);
+  if (!members.front().ok()) return *members.front().error;
+
+  Inventory after = with_targets(c, targets);
+  auto tables = make_tables(member_keys(after, c.facts, c.facts.at(master->name)));
+  std::vector<StepNode*> everyone = pointers(members);
+  for (auto& t : targets) everyone.push_back(&t);
+  report_step("update files", everyone.size());
+  apply_tables(everyone, c.facts, tables, c.key_ssh, c.fan, options.password);
+  if (!members.front().ok()) return *members.front().error;
+
+  std::map<std::string, std::string> hostnames;
+  std::vector<StepNode*> workers(everyone.begin() + 1, everyone.end());
+  report_step("prove", workers.size());
+  prove(c, workers, hostnames);
+
+  Inventory final_inventory = c.inventory;
+  for (const auto& t : targets)
+    if (t.ok()) (void)final_inventory.put(*after.find(t.node.name));
+  if (Status s = write_master_files(final_inventory); !s.ok()) return s.error();
+
+  AddReport report;
+  for (const auto& t : targets) report.nodes.push_back({t.node.name, t.node.address, hostnames[t.node.name], t.error});
+  for (std::size_t i = 1; i < members.size(); ++i)
+    if (!members[i].ok())
+      report.nodes.push_back({members[i].node.name, members[i].node.address, hostnames[members[i].node.name],
+                              members[i].error});
+  return report;
+}
+
+}  // namespace beowulf::cluster

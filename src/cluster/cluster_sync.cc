@@ -1,0 +1,111 @@
+#include "cluster/cluster_sync.h"
+
+#include <fmt/core.h>
+
+#include "cluster/remote_script.h"
+#include "core/machine_file.h"
+#include "core/managed_block.h"
+#include "sys/atomic_file.h"
+#include "sys/inventory_file.h"
+#include "sys/paths.h"
+
+namespace beowulf::cluster {
+namespace {
+
+/// Writes `content` to `path` unless it holds it already: a second run changes nothing.
+Status write_if_changed(const std::string& path, const std::string& content, mode_t mode) {
+  if (sys::file_exists(path))
+    if (auto now = sys::read_file(path); now.ok() && *now == content) return {};
+  return sys::write_file_atomically(path, content, mode);
+}
+
+}  // namespace
+
+std::vector<NamedNode> named_nodes(const Inventory& inventory) {
+  std::vector<NamedNode> out;
+  if (const Node* m = inventory.master()) out.push_back({m->name, m->address.str()});
+  for (const Node* w : inventory.workers()) out.push_back({w->name, w->address.str()});
+  return out;
+}
+
+void gather_facts(const std::vector<StepNode*>& nodes, const remote::Ssh& ssh, const remote::FanOutOptions& fan,
+                  std::string_view step, FactsByName& facts) {
+  run_step(
+      nodes, step, fan, [&](StepNode& n) { return script_job(ssh, n, gather_script(n.node.name)); },
+      [&](StepNode& n, const remote::NodeRun& run) -> Status {
+        if (!run.outcome.ok()) return script_failure(ssh, n, run);
+        auto parsed = parse_node_facts(run.out);
+        if (!parsed.ok()) return parsed.error();
+        facts[n.node.name] = std::move(*parsed);
+        return {};
+      });
+}
+
+void apply_tables(const std::vector<StepNode*>& nodes, const FactsByName& facts, const ClusterTables& tables,
+                  const remote::Ssh& ssh, const remote::FanOutOptions& fan, const std::string& password) {
+  run_step(
+      nodes, "update files", fan,
+      [&](StepNode& n) -> std::optional<sys::ProcessSpec> {
+        auto known = facts.find(n.node.name);
+        if (known == facts.end()) return std::nullopt;
+        auto changes = changes_for(n.node.name, known->second, tables);
+        if (!changes.ok()) {
+          n.fail("update files", changes.error().what, changes.error().hint);
+          return std::nullopt;
+        }
+        if (changes->empty()) return std::nullopt;
+        auto spec = script_job(ssh, n, apply_script(*changes));
+        if (changes->needs_root()) spec.input = password + "\n";
+        return spec;
+      },
+      [&](StepNode& n, const remote::NodeRun& run) -> Status {
+        if (!run.outcome.ok()) return script_failure(ssh, n, run);
+        return {};
+      });
+}
+
+std::vector<MemberKeys> member_keys(const Inventory& inventory, const FactsByName& facts, const NodeFacts& master_facts) {
+  std::vector<MemberKeys> out;
+  for (const auto& node : named_nodes(inventory)) {
+    auto known = facts.find(node.name);
+    if (known != facts.end())
+      out.push_back({node, known->second.user_key, known->second.host_keys});
+    else
+      out.push_back(keys_from_blocks(node, master_facts.authorized_keys.value_or(""),
+                                     master_facts.known_hosts.value_or("")));
+  }
+  return out;
+}
+
+Status write_master_files(const Inventory& inventory) {
+  std::string home = sys::home_directory();
+  std::vector<ConfigHost> hosts;
+  for (const Node& n : inventory.nodes())
+    if (n.role != Role::master) hosts.push_back({n.name, n.address.str(), n.user});
+  std::string config_path = home + "/.ssh/config";
+  std::string config;
+  if (sys::file_exists(config_path)) {
+    auto text = sys::read_file(config_path);
+    if (!text.ok()) return text.error();
+    config = *text;
+  }
+  auto new_config = put_block(config, ssh_config_block(hosts, remote::default_control_dir()), "~/.ssh/config");
+  if (!new_config.ok()) return new_config.error();
+  if (Status s = write_if_changed(config_path, *new_config, 0600); !s.ok()) return s;
+
+  std::string inventory_path = sys::inventory_path();
+  auto now = sys::load_inventory(inventory_path);
+  if (!now.ok() || !(*now == inventory))
+    if (Status s = sys::save_inventory(inventory_path, inventory); !s.ok()) return s;
+  return write_machine_files(inventory);
+}
+
+Status write_machine_files(const Inventory& inventory) {
+  auto entries = machine_entries(inventory, HostBy::name);
+  std::string dir = sys::beowulf_home();
+  if (Status s = write_if_changed(dir + "/machinefile", write_machine_file(entries, MachineFileFormat::mpich), 0644); !s.ok())
+    return s;
+  return write_if_changed(dir + "/hostfile", write_machine_file(entries, MachineFileFormat::openmpi), 0644);
+}
+
+}  // namespace beowulf::cluster

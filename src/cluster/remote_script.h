@@ -1,0 +1,47 @@
+#pragma once
+// The shell scripts `add` runs on a node (over ssh; on the master through a local `sh -c`).
+// Pure strings, POSIX sh. Data travels inside them as base64, so nothing a file holds
+// can break the quoting; a password never does: when a script needs root it reads the
+// password as the first line of its stdin and hands it to `sudo -S`.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace beowulf::cluster {
+
+/// Puts `public_key` into ~/.ssh/authorized_keys unless a line already holds it, inside
+/// the `# BEGIN beowulf` block (made when missing); ~/.ssh 0700, the file 0600.
+std::string authorize_key_script(std::string_view public_key);
+
+/// Makes ~/.ssh/id_ed25519 when there is none (commented USER@`name`), then prints the
+/// node's facts, one per line, for parse_node_facts(): its live hostname, its cores, each file
+/// as `KEY =BASE64` (or `KEY -` when missing): /etc/hostname, /etc/hosts,
+/// ~/.ssh/authorized_keys, ~/.ssh/known_hosts, ~/.ssh/id_ed25519.pub and the host keys.
+std::string gather_script(std::string_view name);
+
+/// What a node's files must become; a field is empty when it is right already.
+struct NodeChanges {
+  std::optional<std::string> hostname;         ///< set live and in /etc/hostname (root)
+  std::optional<std::string> etc_hosts;        ///< the new /etc/hosts (root)
+  std::optional<std::string> authorized_keys;  ///< the new ~/.ssh/authorized_keys
+  std::optional<std::string> known_hosts;      ///< the new ~/.ssh/known_hosts
+
+  bool needs_root() const { return hostname || etc_hosts; }
+  bool empty() const { return !needs_root() && !authorized_keys && !known_hosts; }
+};
+
+/// Writes each changed file atomically (a temporary file renamed over it; copied in place
+/// when the file is a mount point), with its mode (hosts and hostname 0644,
+/// authorized_keys 0600, known_hosts 0644). When root is needed it reads one line from
+/// stdin: the password for `sudo -S`, or nothing of use where `sudo -n` needs none.
+std::string apply_script(const NodeChanges& changes);
+
+/// Proves the node reaches the master by name in BatchMode: prints the node's hostname,
+/// then the master's, as the master answers over ssh.
+std::string prove_script(std::string_view master_name);
+
+/// Removes `public_keys` (one per line) from ~/.ssh/authorized_keys, wherever they are.
+std::string revoke_keys_script(std::string_view public_keys);
+
+}  // namespace beowulf::cluster

@@ -1,0 +1,88 @@
+#include "sys/password_input.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/core.h>
+
+namespace beowulf::sys {
+namespace {
+
+/// The terminal's settings while echo is off, restored by the SIGINT handler.
+int g_tty = -1;
+termios g_saved{};
+
+void restore_and_reraise(int signal) {
+  tcsetattr(g_tty, TCSAFLUSH, &g_saved);
+  (void)!write(g_tty, "\n", 1);
+  ::signal(signal, SIG_DFL);
+  raise(signal);
+}
+
+/// Reads up to the first newline (or the end) from `fd`; the newline is dropped.
+Result<std::string> read_line(int fd, std::string_view source) {
+  std::string line;
+  char c = 0;
+  for (;;) {
+    ssize_t n = read(fd, &c, 1);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Error{fmt::format("read the password from {}: {}", source, std::strerror(errno))};
+    if (n == 0 || c == '\n') break;
+    line += c;
+  }
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  if (line.empty()) return bad_input(fmt::format("the password from {} is empty", source));
+  return line;
+}
+
+}  // namespace
+
+Result<std::string> read_password_from_terminal(std::string_view prompt) {
+  int tty = open("/dev/tty", O_RDWR | O_CLOEXEC);
+  if (tty < 0 || tcgetattr(tty, &g_saved) != 0) {
+    if (tty >= 0) close(tty);
+    return bad_input("no terminal to ask the password on",
+                     "give it with --password-file FILE (mode 0600) or --password-stdin");
+  }
+  g_tty = tty;
+  termios quiet = g_saved;
+  quiet.c_lflag &= ~tcflag_t(ECHO);
+  quiet.c_lflag |= ECHONL;
+  struct sigaction on_int{}, old_int{};
+  on_int.sa_handler = restore_and_reraise;
+  sigaction(SIGINT, &on_int, &old_int);
+  (void)!write(tty, prompt.data(), prompt.size());
+  tcsetattr(tty, TCSAFLUSH, &quiet);
+  auto line = read_line(tty, "the terminal");
+  tcsetattr(tty, TCSAFLUSH, &g_saved);
+  sigaction(SIGINT, &old_int, nullptr);
+  g_tty = -1;
+  close(tty);
+  return line;
+}
+
+Result<std::string> read_password_file(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return bad_input(fmt::format("password file {}: {}", path, std::strerror(errno)));
+  struct stat st{};
+  fstat(fd, &st);
+  if ((st.st_mode & 077) != 0) {
+    close(fd);
+    return bad_input(
+        fmt::format("password file {} may be read by others (mode {:04o}): refused", path, st.st_mode & 07777),
+        fmt::format("chmod 600 {}", path));
+  }
+  auto line = read_line(fd, path);
+  close(fd);
+  return line;
+}
+
+Result<std::string> read_password_from_fd(int fd) { return read_line(fd, "standard input"); }
+
+}  // namespace beowulf::sys

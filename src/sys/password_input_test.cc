@@ -1,0 +1,66 @@
+#include "sys/password_input.h"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+
+namespace beowulf::sys {
+namespace {
+
+class PasswordFile : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/beowulf-password-XXXXXX";
+    int fd = mkstemp(pattern);
+    close(fd);
+    path_ = pattern;
+  }
+  void TearDown() override { unlink(path_.c_str()); }
+  std::string path_;
+};
+
+TEST_F(PasswordFile, ReadsTheFirstLineOfAPrivateFile) {
+  std::ofstream(path_) << "linaro\nignored\n";
+  chmod(path_.c_str(), 0600);
+  EXPECT_EQ(read_password_file(path_).value(), "linaro");
+  chmod(path_.c_str(), 0400);
+  EXPECT_EQ(read_password_file(path_).value(), "linaro");
+}
+
+TEST_F(PasswordFile, RefusesAFileOthersMayReadWithItsMode) {
+  std::ofstream(path_) << "linaro\n";
+  chmod(path_.c_str(), 0644);
+  auto r = read_password_file(path_);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().what, "password file " + path_ + " may be read by others (mode 0644): refused");
+  EXPECT_EQ(r.error().hint, "chmod 600 " + path_);
+  EXPECT_EQ(r.error().kind, ErrorKind::bad_input);
+  chmod(path_.c_str(), 0640);
+  EXPECT_FALSE(read_password_file(path_).ok());
+}
+
+TEST_F(PasswordFile, RefusesAnEmptyOrMissingFile) {
+  chmod(path_.c_str(), 0600);
+  EXPECT_EQ(read_password_file(path_).error().what, "the password from " + path_ + " is empty");
+  EXPECT_EQ(read_password_file("/nonexistent/pw").error().what,
+            "password file /nonexistent/pw: No such file or directory");
+}
+
+TEST(PasswordStdin, ReadsOneLineAndLeavesTheRest) {
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  ASSERT_EQ(write(fds[1], "s3cret\r\nnext\n", 13), 13);
+  close(fds[1]);
+  EXPECT_EQ(read_password_from_fd(fds[0]).value(), "s3cret");
+  char rest[8] = {};
+  EXPECT_EQ(read(fds[0], rest, sizeof rest), 5);
+  EXPECT_STREQ(rest, "next\n");
+  close(fds[0]);
+}
+
+}  // namespace
+}  // namespace beowulf::sys
