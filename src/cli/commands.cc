@@ -9,6 +9,7 @@ Run attach_nodeset(CLI::App& sub);
 Command sim_command();
 Run attach_init(CLI::App& sub);
 Run attach_add(CLI::App& sub);
+Run attach_status(CLI::App& sub);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
@@ -18,6 +19,7 @@ const std::vector<Command>& commands() {
       sim_command(),
       {"init", "make this machine the master of a new cluster", attach_init},
       {"add", "make boards members: keys, hostnames, hosts tables, proved", attach_add},
+      {"status", "one table of every node's health: load, memory, disk, temperature, MPI", attach_status},
   };
   return table;
 }

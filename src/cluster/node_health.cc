@@ -13,7 +13,7 @@ namespace {
 // Builtins read the small files (no process per file); only nproc, df and the MPI
 // program are started. A glob that matches nothing stays literal and its `read` fails
 // quietly: stderr is redirected before the file is opened.
-constexpr std::string_view kProbe = R"(export LC_ALL=C
+constexpr std::string_view kProbe = R"probe(export LC_ALL=C
 read up _ < /proc/uptime && echo "uptime $up"
 read l1 _ < /proc/loadavg && echo "load $l1"
 echo "cores $(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)"
@@ -37,7 +37,7 @@ for p in mpiexec mpichversion ompi_info; do
   exit 0
 done
 echo "mpi -"
-)";
+)probe";
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
