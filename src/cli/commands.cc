@@ -4,22 +4,30 @@ namespace beowulf::cli {
 
 // One declaration per subcommand file (src/cli/<name>_command.cc).
 Run attach_case(CLI::App& sub);
-Run attach_machinefile(CLI::App& sub);
-Run attach_nodeset(CLI::App& sub);
 Command sim_command();
+Run attach_machinefile(CLI::App& sub);
 Run attach_init(CLI::App& sub);
 Run attach_add(CLI::App& sub);
+Run attach_exec(CLI::App& sub);
+Run attach_copy(CLI::App& sub);
+Run attach_run(CLI::App& sub);
+Run attach_demo(CLI::App& sub);
+Run attach_nodeset(CLI::App& sub);
 Run attach_status(CLI::App& sub);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
-      {"case", "parts list and picture of the 3D-printed case for N boards", attach_case},
-      {"machinefile", "print the machine file for mpiexec (MPICH or Open MPI)", attach_machinefile},
-      {"nodeset", "expand, fold and count node sets like worker[001-004]", attach_nodeset},
-      sim_command(),
       {"init", "make this machine the master of a new cluster", attach_init},
       {"add", "make boards members: keys, hostnames, hosts tables, proved", attach_add},
       {"status", "one table of every node's health: load, memory, disk, temperature, MPI", attach_status},
+      {"exec", "run a command on every member at once, like pdsh and clush", attach_exec},
+      {"copy", "copy files to every member (pdcp), or --gather one from each (rpdcp)", attach_copy},
+      {"run", "start an MPI program on the cluster (the recipe's mpiexec, without its traps)", attach_run},
+      {"demo", "the recipe start to finish on a virtual cluster of fresh boards", attach_demo},
+      {"machinefile", "print the machine file for mpiexec (MPICH or Open MPI)", attach_machinefile},
+      {"nodeset", "expand, fold and count node sets like worker[001-004]", attach_nodeset},
+      sim_command(),
+      {"case", "parts list and picture of the 3D-printed case for N boards", attach_case},
   };
   return table;
 }

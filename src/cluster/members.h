@@ -1,0 +1,25 @@
+#pragma once
+// Members: the nodes a command acts on, chosen as pdsh and clush choose them: every
+// member of the inventory, or those `-w NODESET` names, less those `-x NODESET` names.
+// A node is named by its name (worker002) or its address (198.18.0.12).
+
+#include <string_view>
+#include <vector>
+
+#include "core/inventory.h"
+#include "core/result.h"
+#include "remote/ssh.h"
+
+namespace beowulf::cluster {
+
+/// The members `include` selects (all of them when it is empty) less those `exclude`
+/// names, in inventory order. Fails (bad input, nothing run) on a malformed node set or
+/// one naming a node that is not a member: "-w: worker009 is not a member of the
+/// cluster" (hint: "did you mean 'worker001'?" or the members, folded).
+Result<std::vector<Node>> select_members(const Inventory& inventory, std::string_view include,
+                                         std::string_view exclude);
+
+/// Where to reach `node` over ssh: its address, as its user.
+remote::SshTarget ssh_target(const Node& node);
+
+}  // namespace beowulf::cluster
