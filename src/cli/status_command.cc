@@ -15,6 +15,7 @@
 #include "cli/report.h"
 #include "cli/status_table.h"
 #include "cli/style.h"
+#include "cluster/members.h"
 #include "cluster/node_status.h"
 #include "sys/inventory_file.h"
 #include "sys/paths.h"
@@ -37,12 +38,10 @@ std::chrono::milliseconds milliseconds(double seconds) {
 
 /// The members to probe, or the error that stops before any node is asked.
 Result<std::vector<Node>> chosen_members(const Options& o) {
-  auto selection = NodeSet::parse(o.nodes);
-  if (!selection.ok()) return selection.error();
   std::string path = o.inventory.empty() ? sys::inventory_path() : o.inventory;
   auto inventory = sys::load_inventory(path);
   if (!inventory.ok()) return inventory.error();
-  auto members = cluster::select_members(*inventory, *selection, sys::display_path(path));
+  auto members = cluster::select_members(*inventory, o.nodes, "");
   if (members.ok() && members->empty())
     return Error{"the cluster has no nodes yet", {}, "run 'beowulf init' on the master first"};
   return members;

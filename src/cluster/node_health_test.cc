@@ -131,7 +131,9 @@ TEST(NodeHealthTest, ProbeRunsHereAndParses) {
   EXPECT_GT(h->memory_used, 0u);
   EXPECT_GT(h->disk_total, 0u);
   EXPECT_GT(h->uptime_seconds, 0);
-  if (!sys::find_on_path("mpiexec").empty()) EXPECT_FALSE(h->mpi.empty());
+  if (!sys::find_on_path("mpiexec").empty()) {
+    EXPECT_FALSE(h->mpi.empty());
+  }
 }
 
 }  // namespace

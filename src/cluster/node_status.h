@@ -1,6 +1,6 @@
 #pragma once
-// NodeStatus: the `beowulf status` workflow. Every chosen member runs probe_script() at
-// once through FanOut (over the warm ControlMaster connections; the master, where
+// NodeStatus: the `beowulf status` workflow. Every chosen member (cluster/members.h)
+// runs probe_script() at once through FanOut (over the warm ControlMaster connections; the master, where
 // beowulf runs, with a local `sh -c`), each within a short timeout, so a dead node costs
 // one timeout at most and never holds the others up.
 
@@ -13,7 +13,6 @@
 
 #include "cluster/node_health.h"
 #include "core/inventory.h"
-#include "core/nodeset.h"
 #include "core/result.h"
 #include "remote/ssh.h"
 
@@ -33,12 +32,6 @@ struct StatusOptions {
   std::size_t fanout = 64;                  ///< nodes probed at once
   int cancel_fd = -1;                       ///< readable: stop at once (Ctrl-C)
 };
-
-/// The members `selection` names, by name or address, in inventory order; every member
-/// when `selection` is empty. Fails (bad input) on a name the inventory lacks:
-/// "no node 'wroker001' in ~/.beowulf/cluster.toml" with "did you mean 'worker001'?".
-Result<std::vector<Node>> select_members(const Inventory& inventory, const NodeSet& selection,
-                                         std::string_view inventory_file);
 
 /// The Ssh `status` uses: key login in BatchMode through the ControlMaster sockets (their
 /// folder made when missing), a connect timeout no longer than `options.timeout`

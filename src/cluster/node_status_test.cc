@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fmt/core.h>
+
 #include <filesystem>
 #include <fstream>
 
@@ -24,36 +26,6 @@ Inventory cluster_of_five() {
   return inventory;
 }
 
-std::vector<std::string> names(const std::vector<Node>& nodes) {
-  std::vector<std::string> out;
-  for (const auto& n : nodes) out.push_back(n.name);
-  return out;
-}
-
-TEST(SelectMembersTest, EveryMemberWhenNoneIsNamed) {
-  auto all = select_members(cluster_of_five(), NodeSet{}, "~/.beowulf/cluster.toml");
-  ASSERT_TRUE(all.ok());
-  EXPECT_EQ(names(*all), (std::vector<std::string>{"master", "worker001", "worker002", "worker003", "worker004"}));
-}
-
-TEST(SelectMembersTest, ByNameOrAddressInInventoryOrder) {
-  auto some = select_members(cluster_of_five(), *NodeSet::parse("worker[003-004],198.18.6.10"), "x");
-  ASSERT_TRUE(some.ok());
-  EXPECT_EQ(names(*some), (std::vector<std::string>{"master", "worker003", "worker004"}));
-}
-
-TEST(SelectMembersTest, RefusesAStrangerWithAGuess) {
-  auto typo = select_members(cluster_of_five(), *NodeSet::parse("wroker001"), "~/.beowulf/cluster.toml");
-  ASSERT_FALSE(typo.ok());
-  EXPECT_EQ(typo.error().kind, ErrorKind::bad_input);
-  EXPECT_EQ(typo.error().what, "no node 'wroker001' in ~/.beowulf/cluster.toml");
-  EXPECT_EQ(typo.error().hint, "did you mean 'worker001'?");
-
-  auto stranger = select_members(cluster_of_five(), *NodeSet::parse("node7"), "~/.beowulf/cluster.toml");
-  ASSERT_FALSE(stranger.ok());
-  EXPECT_EQ(stranger.error().hint, "the members are master,worker[001-004]");
-}
-
 // A fake `ssh` (as pdsh's tests do): each address behaves like one kind of node.
 class ProbeNodesTest : public ::testing::Test {
  protected:
@@ -62,8 +34,9 @@ class ProbeNodesTest : public ::testing::Test {
     ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
     dir_ = pattern;
     std::ofstream(dir_ + "/ssh") << R"(#!/bin/sh
-echo "$*" >> ")" << dir_ << R"(/calls"
-while [ "$1" != "--" ]; do shift; done
+options=""
+while [ "$1" != "--" ]; do options="$options $1"; shift; done
+echo "$options $2" >> ")" << dir_ << R"(/calls"
 case $2 in
   198.18.6.11) exec sh -c "$3" ;;
   198.18.6.12) echo "ssh: connect to host $2 port 22: Connection refused" >&2; exit 255 ;;
@@ -83,7 +56,7 @@ esac
 };
 
 TEST_F(ProbeNodesTest, EachNodeGetsItsRowAndADeadOneCostsOneTimeout) {
-  auto nodes = *select_members(cluster_of_five(), NodeSet{}, "x");
+  auto nodes = cluster_of_five().nodes();
   auto started = std::chrono::steady_clock::now();
   auto rows = probe_nodes(nodes, fake_ssh(), {.timeout = std::chrono::milliseconds(1500)});
   auto took = std::chrono::steady_clock::now() - started;
@@ -120,7 +93,7 @@ TEST_F(ProbeNodesTest, CtrlCStopsEveryProbe) {
   int cancel[2];
   ASSERT_EQ(::pipe(cancel), 0);
   ASSERT_EQ(::write(cancel[1], "x", 1), 1);
-  auto nodes = *select_members(cluster_of_five(), *NodeSet::parse("worker003"), "x");
+  std::vector<Node> nodes = {*cluster_of_five().find("worker003")};
   auto rows = probe_nodes(nodes, fake_ssh(), {.timeout = std::chrono::seconds(20), .cancel_fd = cancel[0]});
   ::close(cancel[0]);
   ::close(cancel[1]);
