@@ -82,7 +82,7 @@ int watch(const Options& o, const std::vector<Node>& members, const remote::Ssh&
     if (interrupt.interrupted()) break;
     std::string frame = rendered(rows, o);
     if (!o.json) frame = watch_title(o) + frame;
-    if (in_place) frame = "\x1b[H\x1b[2J" + frame;  // cursor home, clear the screen
+    if (in_place) frame = drawn_in_place(frame);
     else if (!o.json) frame += "\n";
     fmt::print("{}", frame);
     std::fflush(stdout);

@@ -134,6 +134,16 @@ std::string status_json(const std::vector<cluster::NodeStatus>& rows) {
   return out;
 }
 
+std::string drawn_in_place(std::string_view frame) {
+  std::string out = "\x1b[H";
+  for (std::size_t start = 0, end; start < frame.size(); start = end + 1) {
+    end = frame.find('\n', start);
+    if (end == std::string_view::npos) end = frame.size();
+    out += fmt::format("{}\x1b[K\n", frame.substr(start, end - start));
+  }
+  return out + "\x1b[J";
+}
+
 std::string human_bytes(std::uint64_t bytes) {
   static constexpr std::array<std::string_view, 6> kUnits = {"", "K", "M", "G", "T", "P"};
   double value = static_cast<double>(bytes);

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cluster/node_status.h"
@@ -26,6 +27,11 @@ std::string status_table(const std::vector<cluster::NodeStatus>& rows, bool colo
 /// {"node":"worker002","address":"198.18.6.12","state":"down","error":"ssh: connection refused"}.
 /// "state" is "up", "down" (not reached) or "failed" (reached, no answer of use).
 std::string status_json(const std::vector<cluster::NodeStatus>& rows);
+
+/// `frame` drawn over the previous one on a terminal, as watch(1) does but without a
+/// flash: the cursor home, each line cleared to its end as it is written, then the rest
+/// of the screen cleared.
+std::string drawn_in_place(std::string_view frame);
 
 /// A size for people, in powers of 1024: "512", "1.5K", "312M", "12G" (one decimal
 /// below 10).

@@ -71,6 +71,10 @@ TEST(StatusTableTest, JsonHasOneObjectPerNode) {
             "\n");
 }
 
+TEST(StatusTableTest, RedrawsInPlaceLineByLine) {
+  EXPECT_EQ(drawn_in_place("Every 2s\n\nNODE\n"), "\x1b[HEvery 2s\x1b[K\n\x1b[K\nNODE\x1b[K\n\x1b[J");
+}
+
 TEST(StatusTableTest, HumanSizesAndUptimes) {
   EXPECT_EQ(human_bytes(0), "0");
   EXPECT_EQ(human_bytes(1023), "1023");
