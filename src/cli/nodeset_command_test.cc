@@ -45,6 +45,8 @@ TEST(NodesetCommand, SeveralSetsAreJoinedAndExcludesRemoved) {
   EXPECT_EQ(nodeset({"-f", "worker[1-2]", "worker[3-4]", "master"}), "master,worker[1-4]\n");
   EXPECT_EQ(nodeset({"-f", "worker[1-10]", "-x", "worker[4-6]", "--exclude", "worker9"}), "worker[1-3,7-8,10]\n");
   EXPECT_EQ(nodeset({"-c", "worker[001-008]", "-x", "worker[003-004]"}), "6\n");
+  // -x takes one SET: what follows it is a set to join.
+  EXPECT_EQ(nodeset({"-f", "-x", "worker2", "worker[1-3]"}), "worker[1,3]\n");
 }
 
 TEST(NodesetCommand, ReadsStandardInputWhenNoSetIsGiven) {

@@ -15,7 +15,7 @@ namespace {
 
 // Smaller than NodeSet::max_names so that each run stays fast; the limit itself is
 // the same code whatever its value.
-constexpr std::size_t limit = 10'000;
+constexpr std::size_t limit = 1'000;
 
 void require(bool condition, const char* what, std::string_view input) {
   if (condition) return;

@@ -1,0 +1,74 @@
+// The farm side of bench/taskfarm: times farm.map over N tasks and prints one number.
+//
+//   taskfarm_tasks empty N         tasks per second, tasks that return their input
+//   taskfarm_tasks work N ITERS    seconds for N tasks of ITERS iterations of work
+//   taskfarm_tasks serial N ITERS  the same N tasks in this one process, no MPI
+//   taskfarm_tasks calibrate       iterations of work in 1 ms on this machine
+#include <beowulf/taskfarm.h>
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <numeric>
+#include <vector>
+
+#include "anchors/work.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::uint32_t run_work(const std::uint32_t& iterations) {
+  return bench::work(iterations) > 0 ? iterations : 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string mode = argc > 1 ? argv[1] : "";
+  if (mode == "calibrate") {
+    std::printf("%u\n", bench::iterations_per_ms());
+    return 0;
+  }
+  if (argc < 3 || (mode != "empty" && mode != "work" && mode != "serial")) {
+    std::fprintf(stderr, "usage: taskfarm_tasks empty N | work N ITERS | serial N ITERS | calibrate\n");
+    return 2;
+  }
+  std::size_t n = std::strtoull(argv[2], nullptr, 10);
+  auto iterations = static_cast<std::uint32_t>(argc > 3 ? std::strtoul(argv[3], nullptr, 10) : 0);
+  std::vector<std::uint32_t> tasks(n);
+  if (mode == "empty") std::iota(tasks.begin(), tasks.end(), 0u);
+  else std::fill(tasks.begin(), tasks.end(), iterations);
+
+  if (mode == "serial") {
+    auto start = Clock::now();
+    std::uint64_t sum = 0;
+    for (auto t : tasks) sum += run_work(t);
+    std::printf("%.6f\n", seconds_since(start) + (sum == 0 ? 1e-9 : 0));
+    return 0;
+  }
+  beowulf::mpi::Session mpi(argc, argv);
+  auto fn = mode == "empty" ? [](const std::uint32_t& x) { return x; } : run_work;
+  beowulf::TaskFarm<std::uint32_t, std::uint32_t> farm(mpi, fn, {.progress_line = false});
+  if (!farm.is_master()) return 0;
+  std::vector<std::uint32_t> warm(std::min<std::size_t>(n, 1000));
+  farm.map(warm);  // connections made, pages touched
+  auto start = Clock::now();
+  auto results = farm.map(tasks);
+  double seconds = seconds_since(start);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (results[i].value() != tasks[i]) {
+      std::fprintf(stderr, "taskfarm_tasks: wrong result for task %zu\n", i);
+      return 1;
+    }
+  }
+  if (mode == "empty") std::printf("%.0f\n", static_cast<double>(n) / seconds);
+  else std::printf("%.6f\n", seconds);
+  return 0;
+}

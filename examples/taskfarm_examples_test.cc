@@ -1,0 +1,117 @@
+// Runs the task-farm examples under mpiexec with 1, 2 and 4 ranks and checks what a
+// user sees: cpi's lines, exact prime counts, a PNG of the asked size.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "sys/process.h"
+
+namespace beowulf {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::MatchesRegex;
+
+sys::ProcessResult run_example(int ranks, const std::string& program, std::vector<std::string> args) {
+  std::vector<std::string> argv = {BEOWULF_MPIEXEC, "-n", std::to_string(ranks),
+                                   std::string(BEOWULF_BINARY_DIR) + "/examples/" + program};
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto r = sys::run({.argv = argv, .timeout = std::chrono::seconds(120)});
+  EXPECT_TRUE(r.ok()) << r.error().message();
+  return r.ok() ? *r : sys::ProcessResult{};
+}
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  for (std::size_t end; (end = text.find('\n', start)) != std::string::npos; start = end + 1)
+    out.push_back(text.substr(start, end - start));
+  return out;
+}
+
+class Examples : public ::testing::TestWithParam<int> {};
+
+TEST_P(Examples, CpiFarmPrintsTheLinesOfCpi) {
+  int ranks = GetParam();
+  auto r = run_example(ranks, "beowulf-cpi-farm", {});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto out = lines(r.out);
+  ASSERT_EQ(out.size(), static_cast<std::size_t>(ranks) + 2) << r.out;
+  for (int i = 0; i < ranks; ++i)
+    EXPECT_THAT(out[i], MatchesRegex("Process [0-9]+ of " + std::to_string(ranks) + " is on .+"));
+  // The partial sums are added in range order: the same digits for any number of ranks.
+  EXPECT_EQ(out[ranks], "pi is approximately 3.1415926544231265, Error is 0.0000000008333334");
+  EXPECT_THAT(out[ranks + 1], MatchesRegex("wall clock time = [0-9]+\\.[0-9]{6}"));
+}
+
+TEST_P(Examples, CpiFarmWithMoreIntervalsHasASmallerError) {
+  auto r = run_example(GetParam(), "beowulf-cpi-farm", {"-n", "1000000"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto at = r.out.find("Error is ");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  EXPECT_LT(std::strtod(r.out.c_str() + at + 9, nullptr), 1e-12);
+}
+
+TEST_P(Examples, PrimesCountsExactly) {
+  auto r = run_example(GetParam(), "beowulf-primes", {"10000000"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "primes below 10000000: 664579\n");
+  r = run_example(GetParam(), "beowulf-primes", {"1000000", "--range", "777"});
+  EXPECT_EQ(r.out, "primes below 1000000: 78498\n");
+  r = run_example(GetParam(), "beowulf-primes", {"100", "--range", "7"});
+  EXPECT_EQ(r.out, "primes below 100: 25\n");
+}
+
+TEST_P(Examples, MandelbrotWritesAPngOfTheAskedSize) {
+  fs::path png = fs::temp_directory_path() /
+                 ("mandelbrot_test." + std::to_string(getpid()) + "." + std::to_string(GetParam()) + ".png");
+  auto r = run_example(GetParam(), "beowulf-mandelbrot", {"-o", png.string(), "--width", "320", "--height", "200"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "wrote " + png.string() + ": 320x200 pixels, 13 tiles\n");
+  std::ifstream in(png, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  fs::remove(png);
+  ASSERT_GT(bytes.size(), 33u);
+  EXPECT_EQ(bytes.substr(0, 8), "\x89PNG\r\n\x1a\n");
+  EXPECT_EQ(bytes.substr(12, 4), "IHDR");
+  auto big_endian = [&](std::size_t at) {
+    return (std::uint32_t(std::uint8_t(bytes[at])) << 24) | (std::uint32_t(std::uint8_t(bytes[at + 1])) << 16) |
+           (std::uint32_t(std::uint8_t(bytes[at + 2])) << 8) | std::uint32_t(std::uint8_t(bytes[at + 3]));
+  };
+  EXPECT_EQ(big_endian(16), 320u);
+  EXPECT_EQ(big_endian(20), 200u);
+  EXPECT_GT(bytes.size(), 2000u) << "a picture, not a blank";
+}
+
+INSTANTIATE_TEST_SUITE_P(Ranks, Examples, ::testing::Values(1, 2, 4));
+
+TEST(ExamplesInput, BadArgumentsAreRefusedWithUsage) {
+  auto r = run_example(2, "beowulf-primes", {});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "beowulf-primes: usage: beowulf-primes N [--range R] [--journal FILE] (N and R positive)\n");
+  r = run_example(2, "beowulf-mandelbrot", {"--width", "0"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "beowulf-mandelbrot: --width, --height, --iterations and --rows take positive numbers\n");
+}
+
+TEST(ExamplesInput, PrimesResumesFromItsJournal) {
+  fs::path journal = fs::temp_directory_path() / ("primes_test." + std::to_string(getpid()) + ".journal");
+  fs::remove(journal);
+  auto first = run_example(4, "beowulf-primes", {"1000000", "--range", "10000", "--journal", journal.string()});
+  auto again = run_example(4, "beowulf-primes", {"1000000", "--range", "10000", "--journal", journal.string()});
+  auto size = fs::file_size(journal);
+  fs::remove(journal);
+  EXPECT_EQ(first.out, "primes below 1000000: 78498\n");
+  EXPECT_EQ(again.out, first.out);
+  EXPECT_GT(size, 100u * 16u) << "a record for each of the 100 ranges";
+}
+
+}  // namespace
+}  // namespace beowulf

@@ -1,0 +1,87 @@
+#include "beowulf/taskfarm/serialize.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace demo {
+
+// A user type: not trivially copyable (it holds a string), serialized through the hook.
+struct Tile {
+  int x = 0, y = 0;
+  std::string name;
+  bool operator==(const Tile&) const = default;
+};
+void serialize(beowulf::Writer& w, const Tile& t) { w << t.x << t.y << t.name; }
+void deserialize(beowulf::Reader& r, Tile& t) { r >> t.x >> t.y >> t.name; }
+
+}  // namespace demo
+
+namespace beowulf {
+namespace {
+
+template <typename T>
+T round_trip(const T& value) {
+  auto bytes = to_bytes(value);
+  return from_bytes<T>(bytes.data(), bytes.size());
+}
+
+struct Point {
+  double x, y;
+  bool operator==(const Point&) const = default;
+};
+
+TEST(Serialize, TriviallyCopyableTypesAreTheirBytes) {
+  EXPECT_EQ(to_bytes(std::uint32_t{7}).size(), 4u);
+  EXPECT_EQ(round_trip(Point{1.5, -2}), (Point{1.5, -2}));
+  EXPECT_EQ(round_trip(-42LL), -42LL);
+}
+
+TEST(Serialize, StringsAndVectorsAreLengthPrefixed) {
+  EXPECT_EQ(to_bytes(std::string("abc")).size(), 8u + 3u);
+  EXPECT_EQ(round_trip(std::string("héllo\0x", 8)), std::string("héllo\0x", 8));
+  std::vector<std::vector<std::string>> nested{{"a", ""}, {}, {"bcd"}};
+  EXPECT_EQ(round_trip(nested), nested);
+  std::vector<double> flat{1, 2, 3};
+  EXPECT_EQ(to_bytes(flat).size(), 8u + 24u);
+  EXPECT_EQ(round_trip(flat), flat);
+}
+
+TEST(Serialize, OptionalAndPair) {
+  EXPECT_EQ(round_trip(std::optional<std::string>("x")), std::optional<std::string>("x"));
+  EXPECT_EQ(round_trip(std::optional<int>()), std::optional<int>());
+  EXPECT_EQ(round_trip(std::pair<int, std::string>(3, "three")), (std::pair<int, std::string>(3, "three")));
+}
+
+TEST(Serialize, UserTypesGoThroughTheirHook) {
+  demo::Tile t{3, 4, "north"};
+  EXPECT_EQ(round_trip(t), t);
+  EXPECT_EQ(round_trip(std::vector<demo::Tile>{t, {}}), (std::vector<demo::Tile>{t, {}}));
+}
+
+TEST(Serialize, ATruncatedMessageIsADecodeErrorNotACrash) {
+  auto bytes = to_bytes(std::vector<std::string>{"alpha", "beta"});
+  for (std::size_t cut = 0; cut < bytes.size(); ++cut) {
+    EXPECT_THROW(from_bytes<std::vector<std::string>>(bytes.data(), cut), DecodeError) << cut;
+  }
+  // A length that claims more elements than the bytes could hold is refused up front.
+  auto huge = to_bytes(std::uint64_t{1} << 60);
+  EXPECT_THROW(from_bytes<std::vector<std::uint64_t>>(huge.data(), huge.size()), DecodeError);
+}
+
+TEST(Serialize, LeftOverBytesAreAnError) {
+  auto bytes = to_bytes(std::uint64_t{1});
+  EXPECT_THROW(from_bytes<std::uint32_t>(bytes.data(), bytes.size()), DecodeError);
+}
+
+TEST(Serialize, Fnv1aMatchesTheReferenceValues) {
+  EXPECT_EQ(fnv1a("", 0), 0xcbf29ce484222325ull);
+  EXPECT_EQ(fnv1a("a", 1), 0xaf63dc4c8601ec8cull);
+  EXPECT_EQ(fnv1a("foobar", 6), 0x85944171f73967e8ull);
+}
+
+}  // namespace
+}  // namespace beowulf

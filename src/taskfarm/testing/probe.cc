@@ -1,0 +1,125 @@
+// taskfarm-probe: a farm program for the tests. Task i gives i*i + 1 after sleeping
+// --ms milliseconds; prints what the master saw, so a test can assert it.
+//
+//   taskfarm-probe [--tasks N] [--ms M] [--journal FILE] [--each] [--fail-every K]
+//                  [--pids DIR] [--straggler I --marker FILE] [--progress] [--master-fails]
+//
+//   --each        use for_each_result and print "task I -> V" as results come
+//   --fail-every  tasks whose index is a multiple of K throw "task I failed on purpose"
+//   --pids        every rank writes its pid to DIR/rank-R (for kill -9 tests)
+//   --straggler   the first run of task I (the one that creates FILE) sleeps 2 s
+//   --progress    print "progress D/T" for each progress callback
+//   --master-fails  the master throws after 5 results (with --each), caught in main
+// The last lines are "sum = S", "errors = E" and the farm's counters.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <beowulf/taskfarm.h>
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+struct Args {
+  std::uint64_t tasks = 100;
+  int ms = 0;
+  std::string journal, pids, marker;
+  bool each = false, progress = false, master_fails = false;
+  std::uint64_t fail_every = 0;
+  std::int64_t straggler = -1;
+};
+
+Args parse(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    const char* next = i + 1 < argc ? argv[i + 1] : "";
+    if (arg == "--each") { a.each = true; continue; }
+    if (arg == "--progress") { a.progress = true; continue; }
+    if (arg == "--master-fails") { a.master_fails = true; continue; }
+    ++i;
+    if (arg == "--tasks") a.tasks = std::strtoull(next, nullptr, 10);
+    else if (arg == "--ms") a.ms = std::atoi(next);
+    else if (arg == "--journal") a.journal = next;
+    else if (arg == "--pids") a.pids = next;
+    else if (arg == "--fail-every") a.fail_every = std::strtoull(next, nullptr, 10);
+    else if (arg == "--straggler") a.straggler = std::atoll(next);
+    else if (arg == "--marker") a.marker = next;
+    else { std::fprintf(stderr, "taskfarm-probe: unknown option %s\n", arg.c_str()); std::exit(2); }
+  }
+  return a;
+}
+
+}  // namespace
+
+int run(beowulf::mpi::Session& mpi, const Args& args) {
+  auto task = [&](const std::uint64_t& i) -> std::uint64_t {
+    if (static_cast<std::int64_t>(i) == args.straggler) {
+      int fd = ::open(args.marker.c_str(), O_CREAT | O_EXCL | O_WRONLY, 0644);
+      if (fd >= 0) {
+        ::close(fd);
+        std::this_thread::sleep_for(std::chrono::seconds(2));
+      }
+    }
+    if (args.ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(args.ms));
+    if (args.fail_every && i % args.fail_every == 0)
+      throw std::runtime_error("task " + std::to_string(i) + " failed on purpose");
+    return i * i + 1;
+  };
+  beowulf::FarmOptions options{.journal = args.journal};
+  if (args.progress) {
+    options.progress = [](const beowulf::Progress& p) { std::printf("progress %zu/%zu\n", p.done, p.total); };
+  }
+  beowulf::TaskFarm<std::uint64_t, std::uint64_t> farm(mpi, task, options);
+  if (!farm.is_master()) return 0;
+
+  std::vector<std::uint64_t> tasks(args.tasks);
+  for (std::uint64_t i = 0; i < args.tasks; ++i) tasks[i] = i;
+  std::uint64_t sum = 0, errors = 0, taken = 0;
+  auto take = [&](std::uint64_t i, beowulf::Outcome<std::uint64_t>&& r) {
+    if (args.each) {
+      if (r.ok()) std::printf("task %llu -> %llu\n", static_cast<unsigned long long>(i),
+                              static_cast<unsigned long long>(*r));
+      else std::printf("task %llu failed: %s\n", static_cast<unsigned long long>(i), r.error().c_str());
+    }
+    if (r.ok()) sum += *r;
+    else ++errors;
+    if (args.master_fails && ++taken >= 5) throw std::runtime_error("the master failed on purpose");
+  };
+  if (args.each) {
+    farm.for_each_result(tasks, [&](const std::uint64_t& t, beowulf::Outcome<std::uint64_t>&& r) {
+      take(t, std::move(r));
+    });
+  } else {
+    auto results = farm.map(tasks);
+    for (std::uint64_t i = 0; i < results.size(); ++i) take(i, std::move(results[i]));
+  }
+  const auto& s = farm.stats();
+  std::printf("sum = %llu\nerrors = %llu\n", static_cast<unsigned long long>(sum),
+              static_cast<unsigned long long>(errors));
+  std::printf("run %zu, from journal %zu, reissued %zu, duplicates %zu\n", s.tasks_run,
+              s.from_journal, s.reissued, s.duplicates);
+  return 0;
+}
+
+int main(int argc, char** argv) {
+  beowulf::mpi::Session mpi(argc, argv);
+  Args args = parse(argc, argv);
+  if (!args.pids.empty()) {
+    std::ofstream(args.pids + "/rank-" + std::to_string(mpi.rank())) << getpid() << "\n";
+  }
+  try {
+    return run(mpi, args);
+  } catch (const std::exception& e) {  // too late: the farm aborted the job on its way out
+    std::fprintf(stderr, "taskfarm-probe: %s\n", e.what());
+    return 1;
+  }
+}
