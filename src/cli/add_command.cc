@@ -6,6 +6,7 @@
 
 #include <memory>
 
+#include "cli/add_command.h"
 #include "cli/command.h"
 #include "cli/interrupt.h"
 #include "cli/password_options.h"
@@ -37,8 +38,8 @@ Result<NodeSet> parse_nodes(const std::vector<std::string>& args) {
 }
 
 /// The board user the prompt names: --user, else the master's.
-std::string prompt_user(const Options& o) {
-  if (!o.add.user.empty()) return o.add.user;
+std::string prompt_user(const std::string& user) {
+  if (!user.empty()) return user;
   auto inventory = sys::load_inventory(sys::inventory_path());
   if (inventory.ok() && inventory->master() != nullptr) return inventory->master()->user;
   return "the boards";
@@ -57,23 +58,22 @@ void print_table(const cluster::AddReport& report) {
                n.hostname.empty() ? "-" : n.hostname, host_w, n.error ? "failed: " + n.error->what : "ok");
 }
 
-int run_add(Options& o) {
-  auto nodes = parse_nodes(o.nodes);
-  if (!nodes.ok()) return report(nodes.error());
-  o.add.addresses = nodes->expand();
-  o.add.timeout = std::chrono::seconds(o.timeout_seconds);
-  if (auto checked = cluster::check_add(o.add); !checked.ok()) return report(checked.error());
-  auto password = o.password.read(fmt::format("Password for {}@{}: ", prompt_user(o), nodes->fold()));
+}  // namespace
+
+int add_and_report(cluster::AddOptions& add, const PasswordOptions& password_options, const std::string& nodes) {
+  if (auto checked = cluster::check_add(add); !checked.ok()) return report(checked.error());
+  auto password = password_options.read(fmt::format("Password for {}@{}: ", prompt_user(add.user), nodes));
   if (!password.ok()) return report(password.error());
-  o.add.password = std::move(*password);
+  cluster::AddOptions o{add};
+  o.password = std::move(*password);
 
   InterruptGuard interrupt;
-  o.add.cancel_fd = interrupt.fd();
+  o.cancel_fd = interrupt.fd();
   bool tty = isatty(STDERR_FILENO) == 1;
   auto progress = [&](std::string_view step, std::size_t count) {
     if (tty) fmt::print(stderr, "\r\x1b[Kadd: {} ({} node{})", step, count, count == 1 ? "" : "s");
   };
-  auto done = cluster::add_nodes(o.add, progress);
+  auto done = cluster::add_nodes(o, progress);
   if (tty) fmt::print(stderr, "\r\x1b[K");
   if (interrupt.interrupted()) {
     fmt::print(stderr, "beowulf: interrupted: run the same 'beowulf add' again to finish\n");
@@ -87,6 +87,16 @@ int run_add(Options& o) {
   if (status != exit_ok)
     fmt::print(stderr, "the nodes marked ok are members; run 'beowulf add' again for the others once fixed\n");
   return status;
+}
+
+namespace {
+
+int run_add(Options& o) {
+  auto nodes = parse_nodes(o.nodes);
+  if (!nodes.ok()) return report(nodes.error());
+  o.add.addresses = nodes->expand();
+  o.add.timeout = std::chrono::seconds(o.timeout_seconds);
+  return add_and_report(o.add, o.password, nodes->fold());
 }
 
 }  // namespace

@@ -8,6 +8,8 @@ Command sim_command();
 Run attach_machinefile(CLI::App& sub);
 Run attach_init(CLI::App& sub);
 Run attach_add(CLI::App& sub);
+Run attach_discover(CLI::App& sub);
+Run attach_remove(CLI::App& sub);
 Run attach_exec(CLI::App& sub);
 Run attach_copy(CLI::App& sub);
 Run attach_run(CLI::App& sub);
@@ -19,6 +21,8 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {"init", "make this machine the master of a new cluster", attach_init},
       {"add", "make boards members: keys, hostnames, hosts tables, proved", attach_add},
+      {"remove", "take nodes out of the cluster (--revoke: and their trust)", attach_remove},
+      {"discover", "list machines answering SSH on the master's subnet", attach_discover},
       {"status", "one table of every node's health: load, memory, disk, temperature, MPI", attach_status},
       {"exec", "run a command on every member at once, like pdsh and clush", attach_exec},
       {"copy", "copy files to every member (pdcp), or --gather one from each (rpdcp)", attach_copy},

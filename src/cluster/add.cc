@@ -75,29 +75,45 @@ std::vector<StepNode*> pointers(std::vector<StepNode>& nodes) {
   return out;
 }
 
-/// Step 1: key login in BatchMode. A node that already trusts us needs no password.
+/// ssh's failure on `n`; a changed host key also names the recorded and the offered
+/// fingerprints.
+Error explained(const Context& c, const StepNode& n, const remote::NodeRun& run) {
+  auto failure = c.proof_ssh.explain_failure({n.user, n.node.address}, n.label(), run.outcome.exit_code, run.err);
+  if (!failure) return script_failure(c.proof_ssh, n, run);
+  Error e = failure->error;
+  if (failure->failure == remote::SshFailure::host_key_changed) {
+    const Node* known = c.inventory.find(parse_ipv4(n.node.address).value());
+    std::string recorded = known != nullptr && !known->host_key.empty() ? known->host_key : "?";
+    std::string offered = offered_fingerprint(run.err);
+    e.what += fmt::format(" (recorded {}, offered {})", recorded, offered.empty() ? "?" : offered);
+  }
+  return e;
+}
+
+/// Reads the gather answer of `n` into c.facts.
+Status keep_facts(Context& c, StepNode& n, const remote::NodeRun& run) {
+  auto parsed = parse_node_facts(run.out);
+  if (!parsed.ok()) return parsed.error();
+  c.facts[n.node.name] = std::move(*parsed);
+  return {};
+}
+
+/// Step 1: key login in BatchMode on a fresh connection (a socket left by an earlier run
+/// would skip the host key check), gathering the node's facts. A node that already
+/// trusts us needs no password; one whose host key changed is refused.
 void first_contact(Context& c, std::vector<StepNode>& targets) {
   run_step(
-      pointers(targets), "first contact", c.fan, [&](StepNode& n) { return c.key_ssh.run({n.user, n.node.address}, "true"); },
+      pointers(targets), "first contact", c.fan,
+      [&](StepNode& n) { return c.proof_ssh.run({n.user, n.node.address}, gather_script(n.node.name)); },
       [&](StepNode& n, const remote::NodeRun& run) -> Status {
-        if (run.outcome.ok()) return {};
-        auto failure = c.key_ssh.explain_failure({n.user, n.node.address}, n.label(), run.outcome.exit_code, run.err);
+        if (run.outcome.ok()) return keep_facts(c, n, run);
+        auto failure = c.proof_ssh.explain_failure({n.user, n.node.address}, n.label(), run.outcome.exit_code, run.err);
         if (failure && (failure->failure == remote::SshFailure::key_refused ||
                         failure->failure == remote::SshFailure::host_key_unknown)) {
           c.needs_password.insert(n.node.name);
           return {};
         }
-        if (failure && failure->failure == remote::SshFailure::host_key_changed) {
-          const Node* known = c.inventory.find(parse_ipv4(n.node.address).value());
-          std::string recorded = known != nullptr ? known->host_key : "";
-          std::string offered = offered_fingerprint(run.err);
-          Error e = failure->error;
-          if (!recorded.empty() || !offered.empty())
-            e.what += fmt::format(" (recorded {}, offered {})", recorded.empty() ? "?" : recorded,
-                                  offered.empty() ? "?" : offered);
-          return e;
-        }
-        return script_failure(c.key_ssh, n, run);
+        return explained(c, n, run);
       });
 }
 
@@ -125,10 +141,19 @@ Status authorize(Context& c, std::vector<StepNode>& targets, const std::string& 
   return {};
 }
 
-/// Steps 3 and 4: key login proved on a fresh connection while gathering the node's
-/// facts; its host key checked against the inventory's record.
+/// Steps 3 and 4: key login proved on a fresh connection where the password was needed,
+/// gathering the node's facts; every node's host key checked against the inventory's record.
 void prove_and_check(Context& c, std::vector<StepNode>& targets) {
-  gather_facts(pointers(targets), c.proof_ssh, c.fan, "prove key login", c.facts);
+  std::vector<StepNode*> authorized;
+  for (auto& n : targets)
+    if (c.needs_password.count(n.node.name)) authorized.push_back(&n);
+  run_step(
+      authorized, "prove key login", c.fan,
+      [&](StepNode& n) { return c.proof_ssh.run({n.user, n.node.address}, gather_script(n.node.name)); },
+      [&](StepNode& n, const remote::NodeRun& run) -> Status {
+        if (run.outcome.ok()) return keep_facts(c, n, run);
+        return explained(c, n, run);
+      });
   for (auto& n : targets) {
     if (!n.ok()) continue;
     const NodeFacts& f = c.facts.at(n.node.name);
@@ -248,6 +273,13 @@ Result<AddReport> add_nodes(const AddOptions& options, const AddProgress& progre
   report_step("prove key login", targets.size());
   prove_and_check(c, targets);
 
+  AddReport report;
+  auto report_targets = [&] {
+    for (const auto& t : targets) report.nodes.push_back({t.node.name, t.node.address, "", t.error});
+    return report;
+  };
+  if (std::none_of(targets.begin(), targets.end(), [](const StepNode& t) { return t.ok(); })) return report_targets();
+
   // The other members: the master here, the workers over their sockets.
   std::vector<StepNode> members;
   members.push_back({{master->name, master->address.str()}, master->user, true, std::nullopt});
@@ -258,13 +290,18 @@ Result<AddReport> add_nodes(const AddOptions& options, const AddProgress& progre
   gather_facts(pointers(members), c.key_ssh, c.fan, "gather", c.facts);
   if (!members.front().ok()) return *members.front().error;
 
-  Inventory after = with_targets(c, targets);
+  Inventory after = in_name_order(with_targets(c, targets));
   auto tables = make_tables(member_keys(after, c.facts, c.facts.at(master->name)));
   std::vector<StepNode*> everyone = pointers(members);
   for (auto& t : targets) everyone.push_back(&t);
   report_step("update files", everyone.size());
   apply_tables(everyone, c.facts, tables, c.key_ssh, c.fan, options.password);
-  if (!members.front().ok()) return *members.front().error;
+  if (!members.front().ok()) {
+    Error e = *members.front().error;
+    if (e.what.find("sudo") != std::string::npos)
+      e.hint = "the master needs root for its /etc/hosts: run 'sudo -v' on the master, then add again";
+    return e;
+  }
 
   std::map<std::string, std::string> hostnames;
   std::vector<StepNode*> workers(everyone.begin() + 1, everyone.end());
@@ -274,9 +311,8 @@ Result<AddReport> add_nodes(const AddOptions& options, const AddProgress& progre
   Inventory final_inventory = c.inventory;
   for (const auto& t : targets)
     if (t.ok()) (void)final_inventory.put(*after.find(t.node.name));
-  if (Status s = write_master_files(final_inventory); !s.ok()) return s.error();
+  if (Status s = write_master_files(in_name_order(final_inventory)); !s.ok()) return s.error();
 
-  AddReport report;
   for (const auto& t : targets) report.nodes.push_back({t.node.name, t.node.address, hostnames[t.node.name], t.error});
   for (std::size_t i = 1; i < members.size(); ++i)
     if (!members[i].ok())

@@ -3,7 +3,10 @@
 #include <fmt/core.h>
 
 #include "cluster/remote_script.h"
+#include <algorithm>
+
 #include "core/machine_file.h"
+#include "core/nodeset.h"
 #include "core/managed_block.h"
 #include "sys/atomic_file.h"
 #include "sys/inventory_file.h"
@@ -20,6 +23,18 @@ Status write_if_changed(const std::string& path, const std::string& content, mod
 }
 
 }  // namespace
+
+Inventory in_name_order(const Inventory& inventory) {
+  std::vector<Node> nodes = inventory.nodes();
+  std::stable_sort(nodes.begin(), nodes.end(), [](const Node& a, const Node& b) {
+    if ((a.role == Role::master) != (b.role == Role::master)) return a.role == Role::master;
+    return natural_less(a.name, b.name);
+  });
+  Inventory out = inventory;
+  for (const Node& n : inventory.nodes()) out.remove(n.name);
+  for (Node& n : nodes) (void)out.put(std::move(n));
+  return out;
+}
 
 std::vector<NamedNode> named_nodes(const Inventory& inventory) {
   std::vector<NamedNode> out;

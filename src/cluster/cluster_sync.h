@@ -41,6 +41,10 @@ Status write_master_files(const Inventory& inventory);
 /// `inventory` where they differ.
 Status write_machine_files(const Inventory& inventory);
 
+/// `inventory` with the master first, then the workers in natural name order
+/// (worker2 before worker10): the order does not depend on the order nodes were added in.
+Inventory in_name_order(const Inventory& inventory);
+
 /// The inventory's nodes as NamedNodes, in order.
 std::vector<NamedNode> named_nodes(const Inventory& inventory);
 

@@ -1,0 +1,15 @@
+#pragma once
+// What `add` and `discover --add` share: ask the password, add, print the table.
+
+#include <string>
+
+#include "cli/password_options.h"
+#include "cluster/add.h"
+
+namespace beowulf::cli {
+
+/// Checks `add` (bad input refused before the password is asked), reads the password
+/// (the prompt names `nodes`), adds, prints the table and each failure; the exit status.
+int add_and_report(cluster::AddOptions& add, const PasswordOptions& password, const std::string& nodes);
+
+}  // namespace beowulf::cli

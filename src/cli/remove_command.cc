@@ -1,0 +1,73 @@
+// beowulf remove: takes nodes out of the cluster (src/cluster/remove.h).
+
+#include <fmt/core.h>
+
+#include <memory>
+
+#include "cli/command.h"
+#include "cli/interrupt.h"
+#include "cli/password_options.h"
+#include "cli/report.h"
+#include "cluster/remove.h"
+#include "core/nodeset.h"
+#include "sys/inventory_file.h"
+#include "sys/paths.h"
+
+namespace beowulf::cli {
+namespace {
+
+struct Options {
+  std::vector<std::string> nodes;
+  cluster::RemoveOptions remove;
+  PasswordOptions password;
+};
+
+int run_remove(Options& o) {
+  NodeSet all;
+  for (const auto& arg : o.nodes) {
+    auto set = NodeSet::parse(arg);
+    if (!set.ok()) return report(set.error());
+    all = all | *set;
+  }
+  o.remove.nodes = all.expand();
+  auto names = cluster::check_remove(o.remove.nodes);
+  if (!names.ok()) return report(names.error());
+  std::string user = "the nodes";
+  if (auto inventory = sys::load_inventory(sys::inventory_path()); inventory.ok() && inventory->master())
+    user = inventory->master()->user;
+  auto password = o.password.read(fmt::format("Password for {} (sudo on the remaining nodes): ", user));
+  if (!password.ok()) return report(password.error());
+  o.remove.password = std::move(*password);
+
+  InterruptGuard interrupt;
+  o.remove.cancel_fd = interrupt.fd();
+  auto done = cluster::remove_nodes(o.remove);
+  if (interrupt.interrupted()) {
+    fmt::print(stderr, "beowulf: interrupted: run the same 'beowulf remove' again to finish\n");
+    return exit_interrupted;
+  }
+  if (!done.ok()) return report(done.error());
+  int status = exit_ok;
+  for (const auto& n : done->removed) {
+    fmt::print("removed {} ({}){}\n", n.name, n.address, o.remove.revoke && !n.error ? ", its keys revoked" : "");
+    if (n.error) status = report(*n.error);
+  }
+  for (const auto& e : done->failures) status = report(e);
+  return status;
+}
+
+}  // namespace
+
+Run attach_remove(CLI::App& sub) {
+  auto o = std::make_shared<Options>();
+  sub.add_option("nodes", o->nodes, "names or addresses of members: worker[002-003]")->required()->type_name("NODESET");
+  sub.add_flag("--revoke", o->remove.revoke, "also remove the cluster's keys and host keys from the removed nodes");
+  o->password.attach(sub);
+  sub.footer(
+      "Takes the nodes out of the inventory, of the other nodes' hosts, authorized_keys and\n"
+      "known_hosts blocks, of the master's ssh config and of the machine files.\n\n"
+      "Example:\n  beowulf remove worker003 --revoke");
+  return [o] { return run_remove(*o); };
+}
+
+}  // namespace beowulf::cli
