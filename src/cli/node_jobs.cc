@@ -57,7 +57,9 @@ int run_node_jobs(const std::vector<Node>& nodes, const std::vector<remote::Job>
     if (!out && e.kind != remote::EventKind::err_line) return;
     (out ? runs[e.job].out : runs[e.job].err).append(e.text).push_back('\n');
     // -b gathers stdout; stderr (ssh's complaints among it) still comes as it comes.
+    // A copy's stderr is scp's: its failure line at the end says the same in user terms.
     if (options.mode == OutputMode::json || (options.mode == OutputMode::gathered && out)) return;
+    if (!out && options.transport == cluster::Transport::copy) return;
     std::FILE* stream = out ? stdout : stderr;
     fmt::print(stream, "{}: {}\n", styled(stream, "1", e.node), e.text);
     std::fflush(stream);
