@@ -51,7 +51,7 @@ std::string rendered(const std::vector<cluster::NodeStatus>& rows, const Options
   return o.json ? status_json(rows) : status_table(rows, colour_enabled(stdout));
 }
 
-/// watch(1)'s title line: the interval and command on the left, the time on the right.
+/// watch(1)'s title line: the interval, the command, the time.
 std::string watch_title(const Options& o) {
   char now[32];
   std::time_t t = std::time(nullptr);

@@ -1,8 +1,8 @@
 #pragma once
 // NodeStatus: the `beowulf status` workflow. Every chosen member (cluster/members.h)
-// runs probe_script() at once through FanOut (over the warm ControlMaster connections; the master, where
-// beowulf runs, with a local `sh -c`), each within a short timeout, so a dead node costs
-// one timeout at most and never holds the others up.
+// runs probe_script() at once through FanOut: over the warm ControlMaster connections,
+// or, on the master where beowulf runs, with a local `sh -c`. Each has a short timeout,
+// so a dead node costs one timeout at most and never holds the others up.
 
 #include <chrono>
 #include <cstddef>
