@@ -6,7 +6,8 @@
 // root/, run/ and tmp/. The holder process enters the node's network namespace, makes a
 // UTS and a mount namespace, bind-mounts those directories over /etc, /home, /root, /tmp
 // and /run, sets the hostname and sleeps; everything else on the node (sshd, `sim exec`)
-// joins its namespaces with nsenter. No mount is ever made in the host's namespace.
+// joins its namespaces with nsenter. The node directories live on a tmpfs of the sim's
+// (mounted by sim.cc, recorded, unmounted at down); no other mount is made in the host's namespace.
 
 #include <sys/types.h>
 

@@ -1,6 +1,10 @@
 #include "sim/proc.h"
 
 #include <arpa/inet.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <set>
 
 #include <sstream>
 
@@ -34,6 +38,25 @@ bool still_running(const ProcessRecord& record) {
   if (record.pid <= 0) return false;
   auto start = start_time_of(record.pid);
   return start && *start == record.start_time;
+}
+
+std::vector<pid_t> pids_in_netns(const std::vector<std::string>& netns_paths) {
+  std::set<std::pair<dev_t, ino_t>> wanted;
+  for (const auto& path : netns_paths) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0) wanted.insert({st.st_dev, st.st_ino});
+  }
+  std::vector<pid_t> out;
+  if (wanted.empty()) return out;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+    std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    struct stat st {};
+    if (::stat(("/proc/" + name + "/ns/net").c_str(), &st) == 0 && wanted.count({st.st_dev, st.st_ino}))
+      out.push_back(static_cast<pid_t>(std::stol(name)));
+  }
+  return out;
 }
 
 bool listening_in(const std::string& tcp_table, const std::string& address, int port) {

@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "sim/state.h"
 
@@ -21,6 +22,10 @@ std::optional<ProcessRecord> record_of(pid_t pid);
 
 /// True when the process recorded is still alive: same pid, same start time.
 bool still_running(const ProcessRecord& record);
+
+/// The pids of every process whose network namespace is one of the namespaces bound at
+/// `netns_paths` (e.g. /run/netns/NAME; paths that do not exist are skipped). One pass over /proc.
+std::vector<pid_t> pids_in_netns(const std::vector<std::string>& netns_paths);
 
 /// True when `tcp_table` (the text of /proc/PID/net/tcp) has a socket listening on
 /// `address`:`port` (or on 0.0.0.0:`port`).

@@ -4,6 +4,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 namespace beowulf::sim {
 namespace {
 
@@ -33,6 +35,13 @@ TEST(Proc, RecognisesOurselvesAndNotAReusedPid) {
   EXPECT_TRUE(still_running(*self));
   EXPECT_FALSE(still_running({self->pid, self->start_time + 1}));
   EXPECT_FALSE(still_running({0, 0}));
+}
+
+TEST(Proc, FindsTheProcessesOfANetworkNamespace) {
+  // Our own namespace, named by our own /proc entry: we are in it; a missing path names none.
+  auto pids = pids_in_netns({"/proc/self/ns/net"});
+  EXPECT_NE(std::find(pids.begin(), pids.end(), getpid()), pids.end());
+  EXPECT_TRUE(pids_in_netns({"/run/netns/beowulf-no-such-namespace"}).empty());
 }
 
 }  // namespace

@@ -33,6 +33,8 @@ std::string apply_record(SimState& state, const std::vector<std::string>& w) {
     state.nodes.push_back({w[1], w[2]});
   } else if (kind == "netns" && w.size() == 2) {
     state.netns.push_back(w[1]);
+  } else if (kind == "mount" && w.size() == 2) {
+    state.mounts.push_back(w[1]);
   } else if (kind == "process" && w.size() == 5) {
     if (!all_digits(w[3]) || !all_digits(w[4])) return "pid and start time must be numbers";
     state.processes[w[1]][w[2]] = {static_cast<pid_t>(std::stol(w[3])), std::stoull(w[4])};

@@ -9,6 +9,7 @@
 //   sim NAME SUBNET PROFILE            the sim's settings
 //   node LABEL ADDRESS                 a node and its address
 //   netns NAMESPACE                    a network namespace (made next)
+//   mount PATH                         a tmpfs mounted in the host's namespace (the nodes' files)
 //   process LABEL ROLE PID START       a process we started (ROLE holder or sshd), its
 //                                      start time in clock ticks after boot (/proc/PID/stat)
 //   fault LABEL KIND [ARG]             a fault applied to a node
@@ -43,6 +44,7 @@ struct SimState {
   std::string name, subnet, profile;
   std::vector<NodeRecord> nodes;
   std::vector<std::string> netns;  ///< in the order they were made
+  std::vector<std::string> mounts;  ///< tmpfs mount points, in the order they were made
   /// The last recorded process of each role on each node: processes[label][role].
   std::map<std::string, std::map<std::string, ProcessRecord>> processes;
   /// The faults applied and not yet healed, per node, in the order applied.

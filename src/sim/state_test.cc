@@ -18,6 +18,7 @@ const char* kJournal =
     "node node1 198.18.1.11\n"
     "netns bwsim-demo\n"
     "netns bwsim-demo-master\n"
+    "mount /run/beowulf-sim/demo/nodes\n"
     "process master holder 4242 1234567\n"
     "process master sshd 4250 1234600\n"
     "process master sshd 4300 1239999\n"
@@ -36,6 +37,7 @@ TEST(SimState, ReadsEveryRecord) {
   EXPECT_EQ(state->node("node1")->address, "198.18.1.11");
   EXPECT_EQ(state->node("node2"), nullptr);
   EXPECT_EQ(state->netns, (std::vector<std::string>{"bwsim-demo", "bwsim-demo-master"}));
+  EXPECT_EQ(state->mounts, (std::vector<std::string>{"/run/beowulf-sim/demo/nodes"}));
   EXPECT_EQ(state->processes.at("master").at("holder").pid, 4242);
   EXPECT_EQ(state->processes.at("master").at("holder").start_time, 1234567u);
   EXPECT_EQ(state->processes.at("master").at("sshd").pid, 4300);  // the last one recorded
