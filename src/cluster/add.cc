@@ -27,10 +27,8 @@ struct Context {
   Inventory inventory;
   Node master;
   remote::FanOutOptions fan;
-  remote::Ssh key_ssh;       ///< BatchMode, through the ControlMaster sockets
-  remote::Ssh proof_ssh;     ///< BatchMode, a fresh connection: proves key login
-  remote::Ssh password_ssh;  ///< first contact: password, accept-new
-  std::set<std::string> needs_password;
+  remote::Ssh key_ssh;      ///< BatchMode, through the ControlMaster sockets
+  remote::Ssh contact_ssh;  ///< first contact: a fresh connection, key then password, accept-new
   FactsByName facts;
   std::map<std::string, std::string> fingerprint;
 };
@@ -75,11 +73,11 @@ std::vector<StepNode*> pointers(std::vector<StepNode>& nodes) {
   return out;
 }
 
-/// ssh's failure on `n`; a changed host key also names the recorded and the offered
-/// fingerprints.
-Error explained(const Context& c, const StepNode& n, const remote::NodeRun& run) {
-  auto failure = c.proof_ssh.explain_failure({n.user, n.node.address}, n.label(), run.outcome.exit_code, run.err);
-  if (!failure) return script_failure(c.proof_ssh, n, run);
+/// ssh's failure on `n` (`ssh` ran the job); a changed host key also names the recorded
+/// and the offered fingerprints.
+Error explained(const Context& c, const remote::Ssh& ssh, const StepNode& n, const remote::NodeRun& run) {
+  auto failure = ssh.explain_failure({n.user, n.node.address}, n.label(), run.outcome.exit_code, run.err);
+  if (!failure) return script_failure(ssh, n, run);
   Error e = failure->error;
   if (failure->failure == remote::SshFailure::host_key_changed) {
     const Node* known = c.inventory.find(parse_ipv4(n.node.address).value());
@@ -98,61 +96,40 @@ Status keep_facts(Context& c, StepNode& n, const remote::NodeRun& run) {
   return {};
 }
 
-/// Step 1: key login in BatchMode on a fresh connection (a socket left by an earlier run
-/// would skip the host key check), gathering the node's facts. A node that already
-/// trusts us needs no password; one whose host key changed is refused.
-void first_contact(Context& c, std::vector<StepNode>& targets) {
-  run_step(
-      pointers(targets), "first contact", c.fan,
-      [&](StepNode& n) { return c.proof_ssh.run({n.user, n.node.address}, gather_script(n.node.name)); },
-      [&](StepNode& n, const remote::NodeRun& run) -> Status {
-        if (run.outcome.ok()) return keep_facts(c, n, run);
-        auto failure = c.proof_ssh.explain_failure({n.user, n.node.address}, n.label(), run.outcome.exit_code, run.err);
-        if (failure && (failure->failure == remote::SshFailure::key_refused ||
-                        failure->failure == remote::SshFailure::host_key_unknown)) {
-          c.needs_password.insert(n.node.name);
-          return {};
-        }
-        return explained(c, n, run);
-      });
-}
-
-/// Step 2: the password, once, to put the master's key in authorized_keys.
-Status authorize(Context& c, std::vector<StepNode>& targets, const std::string& key_line) {
-  std::vector<StepNode*> nodes;
-  for (auto& n : targets)
-    if (n.ok() && c.needs_password.count(n.node.name)) nodes.push_back(&n);
-  if (nodes.empty()) return {};
-  remote::AskpassOptions askpass{c.options.askpass_helper, nodes.size()};
+/// Steps 1 and 2, first contact: one fresh connection per node that tries the master's
+/// key and only then the password (through the askpass helper, so a node that trusts us
+/// already is never sent it), trusts a new host key (accept-new; a changed one is refused
+/// by ssh), puts the master's key in authorized_keys and gathers the node's facts.
+Status first_contact(Context& c, std::vector<StepNode>& targets, const std::string& key_line) {
+  remote::AskpassOptions askpass{c.options.askpass_helper, targets.size()};
   auto server = remote::AskpassServer::start(c.options.password, askpass);
   if (!server.ok()) return server.error();
   auto env = (*server)->environment();
   run_step(
-      nodes, "first contact", c.fan,
+      pointers(targets), "first contact", c.fan,
       [&](StepNode& n) {
-        auto spec = c.password_ssh.run({n.user, n.node.address}, authorize_key_script(key_line));
+        std::string script = "(\n" + authorize_key_script(key_line) + ") || exit 1\n" + gather_script(n.node.name);
+        auto spec = c.contact_ssh.run({n.user, n.node.address}, script);
         for (const auto& [name, value] : env) spec.env[name] = value;
         return spec;
       },
       [&](StepNode& n, const remote::NodeRun& run) -> Status {
-        if (run.outcome.ok()) return {};
-        return script_failure(c.password_ssh, n, run);
+        if (run.outcome.ok()) return keep_facts(c, n, run);
+        return explained(c, c.contact_ssh, n, run);
       });
   return {};
 }
 
-/// Steps 3 and 4: key login proved on a fresh connection where the password was needed,
-/// gathering the node's facts; every node's host key checked against the inventory's record.
+/// Steps 3 and 4: key login proved in BatchMode before anything changes (the connection
+/// stays open as the node's ControlMaster for the steps after); the host key checked
+/// against the inventory's record.
 void prove_and_check(Context& c, std::vector<StepNode>& targets) {
-  std::vector<StepNode*> authorized;
-  for (auto& n : targets)
-    if (c.needs_password.count(n.node.name)) authorized.push_back(&n);
   run_step(
-      authorized, "prove key login", c.fan,
-      [&](StepNode& n) { return c.proof_ssh.run({n.user, n.node.address}, gather_script(n.node.name)); },
+      pointers(targets), "prove key login", c.fan,
+      [&](StepNode& n) { return c.key_ssh.run({n.user, n.node.address}, "true"); },
       [&](StepNode& n, const remote::NodeRun& run) -> Status {
-        if (run.outcome.ok()) return keep_facts(c, n, run);
-        return explained(c, n, run);
+        if (run.outcome.ok()) return {};
+        return explained(c, c.key_ssh, n, run);
       });
   for (auto& n : targets) {
     if (!n.ok()) continue;
@@ -175,14 +152,14 @@ void prove_and_check(Context& c, std::vector<StepNode>& targets) {
   }
 }
 
-/// Step 9: master to node on a fresh connection, node to master by name, in BatchMode.
+/// Step 9: master to node in BatchMode, then node to master by name on a fresh connection.
 void prove(Context& c, std::vector<StepNode*> nodes, std::map<std::string, std::string>& hostnames) {
   run_step(
-      nodes, "prove", c.fan, [&](StepNode& n) { return c.proof_ssh.run({n.user, n.node.address}, prove_script(c.master.name)); },
+      nodes, "prove", c.fan, [&](StepNode& n) { return c.key_ssh.run({n.user, n.node.address}, prove_script(c.master.name)); },
       [&](StepNode& n, const remote::NodeRun& run) -> Status {
         std::string node_name = run.out.substr(0, run.out.find('\n'));
         hostnames[n.node.name] = node_name;
-        if (run.outcome.exit_code == 255 && node_name.empty()) return script_failure(c.proof_ssh, n, run);
+        if (run.outcome.exit_code == 255 && node_name.empty()) return script_failure(c.key_ssh, n, run);
         if (!run.outcome.ok())
           return Error{fmt::format("{} cannot ssh to the master {}: {}", n.node.name, c.master.name,
                                    run.err.empty() ? "no reason given" : run.err.substr(0, run.err.find('\n'))),
@@ -259,7 +236,7 @@ Result<AddReport> add_nodes(const AddOptions& options, const AddProgress& progre
   if (Status s = remote::ensure_control_dir(remote::default_control_dir()); !s.ok()) return s.error();
 
   Context c{options, *inventory, *master, {}, remote::Ssh(ssh_options(false, true)),
-            remote::Ssh(ssh_options(false, false)), remote::Ssh(ssh_options(true, true)), {}, {}, {}};
+            remote::Ssh(ssh_options(true, false)), {}, {}};
   c.fan.fanout = options.fanout;
   c.fan.timeout = options.timeout;
   c.fan.cancel_fd = options.cancel_fd;
@@ -268,8 +245,7 @@ Result<AddReport> add_nodes(const AddOptions& options, const AddProgress& progre
   std::vector<StepNode> targets;
   for (const auto& t : plan->targets) targets.push_back({t, user, false, std::nullopt});
   report_step("first contact", targets.size());
-  first_contact(c, targets);
-  if (Status s = authorize(c, targets, *key_line); !s.ok()) return s.error();
+  if (Status s = first_contact(c, targets, *key_line); !s.ok()) return s.error();
   report_step("prove key login", targets.size());
   prove_and_check(c, targets);
 

@@ -117,10 +117,10 @@ Status write_master_files(const Inventory& inventory) {
 
 Status write_machine_files(const Inventory& inventory) {
   auto entries = machine_entries(inventory, HostBy::name);
-  std::string dir = sys::beowulf_home();
-  if (Status s = write_if_changed(dir + "/machinefile", write_machine_file(entries, MachineFileFormat::mpich), 0644); !s.ok())
-    return s;
-  return write_if_changed(dir + "/hostfile", write_machine_file(entries, MachineFileFormat::openmpi), 0644);
+  for (auto format : {MachineFileFormat::mpich, MachineFileFormat::openmpi})
+    if (Status s = write_if_changed(sys::machine_file_path(format), write_machine_file(entries, format), 0644); !s.ok())
+      return s;
+  return {};
 }
 
 }  // namespace beowulf::cluster

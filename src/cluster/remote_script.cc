@@ -87,7 +87,18 @@ std::string apply_script(const NodeChanges& changes) {
 }
 
 std::string prove_script(std::string_view master_name) {
-  return fmt::format("uname -n && ssh -o BatchMode=yes -o ConnectTimeout=10 {} uname -n\n", master_name);
+  // Every node proves at once: beyond sshd's MaxStartups (10 unauthenticated connections)
+  // the master drops some at random, so a connection closed before login is tried again.
+  return fmt::format(
+      "uname -n || exit 1\n"
+      "e=$(mktemp) || exit 1\n"
+      "for wait in 1 2 3 4 0; do\n"
+      "  ssh -o BatchMode=yes -o ConnectTimeout=10 {} uname -n 2>\"$e\" && {{ rm -f \"$e\"; exit 0; }}\n"
+      "  grep -qE 'Connection (closed|reset)|kex_exchange_identification' \"$e\" && [ $wait -gt 0 ] || break\n"
+      "  sleep $wait\n"
+      "done\n"
+      "cat \"$e\" >&2; rm -f \"$e\"; exit 1\n",
+      master_name);
 }
 
 std::string revoke_keys_script(std::string_view public_keys) {

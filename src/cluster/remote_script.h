@@ -38,7 +38,9 @@ struct NodeChanges {
 std::string apply_script(const NodeChanges& changes);
 
 /// Proves the node reaches the master by name in BatchMode: prints the node's hostname,
-/// then the master's, as the master answers over ssh.
+/// then the master's, as the master answers over ssh. A connection the master closes
+/// before login (sshd's MaxStartups when every node proves at once) is tried again, up
+/// to 5 times; any other failure ends it with exit status 1 and ssh's message on stderr.
 std::string prove_script(std::string_view master_name);
 
 /// Removes `public_keys` (one per line) from ~/.ssh/authorized_keys, wherever they are.

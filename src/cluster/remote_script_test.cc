@@ -2,6 +2,7 @@
 // is what a node sees. The root part (sudo) is only read: unit tests have no root.
 #include "cluster/remote_script.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -113,6 +114,27 @@ TEST_F(RemoteScript, ApplyUsesSudoOnlyForRootFilesAndReadsThePasswordFromStdin) 
   EXPECT_NE(script.find("sudo -S -p '' sh -c \"$root\""), std::string::npos);
   EXPECT_NE(script.find("read -r _"), std::string::npos);
   EXPECT_EQ(script.find("worker001"), std::string::npos) << "data travels as base64";
+}
+
+TEST_F(RemoteScript, ProveRetriesOnlyAConnectionClosedBeforeLogin) {
+  // A fake ssh on PATH: closed twice, then answers; `uname` is the real one.
+  fs::create_directory(home_ + "/bin");
+  write("bin/ssh",
+        "#!/bin/sh\nn=$(cat \"$HOME/count\" 2>/dev/null || echo 0); echo $((n + 1)) > \"$HOME/count\"\n"
+        "if [ $n -lt 2 ]; then echo 'kex_exchange_identification: Connection closed by remote host' >&2; exit 255; fi\n"
+        "echo master\n");
+  fs::permissions(home_ + "/bin/ssh", fs::perms::owner_all);
+  auto path = std::string(getenv("PATH"));
+  auto r = sys::run({.argv = {"sh", "-c", prove_script("master")}, .env = {{"HOME", home_}, {"PATH", home_ + "/bin:" + path}}});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->exit_code, 0) << r->err;
+  EXPECT_THAT(r->out, ::testing::EndsWith("\nmaster\n"));
+  EXPECT_EQ(read("count"), "3\n");
+
+  write("bin/ssh", "#!/bin/sh\necho 'Permission denied (publickey).' >&2; exit 255\n");
+  r = sys::run({.argv = {"sh", "-c", prove_script("master")}, .env = {{"HOME", home_}, {"PATH", home_ + "/bin:" + path}}});
+  EXPECT_EQ(r->exit_code, 1);
+  EXPECT_EQ(r->err, "Permission denied (publickey).\n");
 }
 
 TEST_F(RemoteScript, RevokeRemovesExactlyTheGivenKeys) {
