@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 namespace beowulf::launch {
 namespace {
 
@@ -34,9 +37,13 @@ TEST(ProgramSync, RefusesAProgramThatIsNotThere) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().kind, ErrorKind::bad_input);
   EXPECT_EQ(r.error().message(), "no-such-program-here: no such program on PATH");
-  auto f = resolve_program("/etc/hostname");
+  std::string data = ::testing::TempDir() + "beowulf-not-a-program.txt";
+  { std::ofstream(data) << "data\n"; }
+  std::filesystem::permissions(data, std::filesystem::perms(0644));
+  auto f = resolve_program(data);
+  std::filesystem::remove(data);
   ASSERT_FALSE(f.ok());
-  EXPECT_EQ(f.error().message(), "/etc/hostname: no such executable file");
+  EXPECT_EQ(f.error().message(), data + ": no such executable file");
 }
 
 TEST(ProgramSync, RunsTheSameProgramByItsAbsolutePath) {
