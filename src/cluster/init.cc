@@ -10,6 +10,7 @@
 #include "cluster/node_facts.h"
 #include "core/address.h"
 #include "sys/atomic_file.h"
+#include "sys/cpus.h"
 #include "sys/inventory_file.h"
 #include "sys/paths.h"
 #include "sys/process.h"
@@ -125,7 +126,7 @@ Result<InitReport> init_cluster(const InitOptions& options) {
   master.name = name;
   master.address = *address;
   master.user = user_name();
-  master.slots = std::max(1L, sysconf(_SC_NPROCESSORS_ONLN));
+  master.slots = static_cast<int>(sys::allowed_cpus().size());  // as `nproc` counts a worker's
   master.role = Role::master;
   master.host_key = own_host_fingerprint();
   if (!inventory.subnet())

@@ -1,6 +1,5 @@
 #include "sim/node_setup.h"
 
-#include <sched.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -273,16 +272,6 @@ std::string board_cpus(int index, int cores, const std::vector<int>& host_cpus) 
     list += std::to_string(host_cpus[static_cast<std::size_t>((index * cores + c) % count)]);
   }
   return list;
-}
-
-std::vector<int> allowed_cpus() {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  std::vector<int> cpus;
-  if (sched_getaffinity(0, sizeof set, &set) != 0) return cpus;
-  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu)
-    if (CPU_ISSET(cpu, &set)) cpus.push_back(cpu);
-  return cpus;
 }
 
 }  // namespace beowulf::sim

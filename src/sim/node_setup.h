@@ -59,7 +59,4 @@ std::vector<std::string> nsenter_argv(pid_t holder, const std::vector<std::strin
 /// round-robin over the CPUs we may use, so that the nodes share them evenly.
 std::string board_cpus(int index, int cores, const std::vector<int>& host_cpus);
 
-/// The CPUs this process may run on (its affinity), in order.
-std::vector<int> allowed_cpus();
-
 }  // namespace beowulf::sim

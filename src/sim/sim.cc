@@ -22,6 +22,7 @@
 #include "sim/files.h"
 #include "sim/node_files.h"
 #include "sim/node_setup.h"
+#include "sys/cpus.h"
 #include "sim/proc.h"
 #include "sim/profile.h"
 #include "sim/subnet.h"
@@ -178,7 +179,7 @@ Result<Plan> plan_for(const UpOptions& options) {
   if (!addresses) return addresses.error();
   Plan plan{options.name, options.state_dir.empty() ? Sim::default_state_dir(options.name) : options.state_dir,
             *subnet, *profile, {}};
-  auto cpus = allowed_cpus();
+  auto cpus = sys::allowed_cpus();
   if (options.cores < 1 || options.cores > static_cast<int>(cpus.size()))
     return bad_input(fmt::format("--cores {}: a board here can have 1 to {} cores, the CPUs of this machine",
                                  options.cores, cpus.size()));
