@@ -31,6 +31,7 @@ struct RunOptions {
   std::string mpi;
   bool no_sync = false;
   bool verbose = false;
+  std::string program;
   std::vector<std::string> command;  ///< PROGRAM ARGS...
 };
 
@@ -102,7 +103,7 @@ int start_mpiexec(const launch::Launch& l, int cancel_fd, bool verbose) {
 }
 
 int run_program(const RunOptions& o) {
-  if (o.command.empty()) return report(bad_input("which program?", "example: beowulf run -n 4 beowulf-cpi"));
+  if (o.program.empty()) return report(bad_input("which program?", "example: beowulf run -n 4 beowulf-cpi"));
   auto inventory = sys::load_inventory(sys::inventory_path());
   if (!inventory) return report(inventory.error());
   InterruptGuard interrupt;
@@ -121,7 +122,9 @@ Run attach_run(CLI::App& sub) {
       ->type_name("KIND");
   sub.add_flag("--no-sync", o->no_sync, "do not compare and copy the program to the nodes");
   sub.add_flag("-v,--verbose", o->verbose, "print the mpiexec command line before running it");
-  sub.add_option("command", o->command, "PROGRAM and its arguments");
+  // One positional, then everything after it, options included, is the program's own
+  // (a vector positional would take the program's plain words and leave its options).
+  sub.add_option("program", o->program, "the MPI program, then its own arguments")->type_name("PROGRAM");
   sub.prefix_command();
   sub.footer(
       "Checks that every node it needs answers, copies PROGRAM where it is missing or differs\n"
@@ -131,6 +134,7 @@ Run attach_run(CLI::App& sub) {
       "  beowulf run beowulf-cpi\n"
       "  beowulf run -n 8 --mpi openmpi ./my-program --size 1000");
   return [o, &sub] {
+    o->command = {o->program};
     auto rest = sub.remaining();
     o->command.insert(o->command.end(), rest.begin(), rest.end());
     return run_program(*o);
