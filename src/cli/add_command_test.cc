@@ -4,6 +4,8 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include "sys/temp_dir.h"
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -37,13 +39,12 @@ slots = 1
 
 class BootstrapCommands : public ::testing::Test {
  protected:
+  sys::TempDir temp_;  // removed with everything in it after the test
   void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "beowulf-add-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
+    ASSERT_FALSE(temp_.path().empty());
+    dir_ = temp_.path();
     std::ofstream(dir_ + "/cluster.toml") << kCluster;
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   sys::ProcessResult beowulf(std::vector<std::string> args) {
     args.insert(args.begin(), BEOWULF_BINARY_DIR "/src/cli/beowulf");

@@ -1,6 +1,8 @@
 // Runs the built `beowulf case` as a user would and checks what it prints and draws.
 #include <gtest/gtest.h>
 
+#include "sys/temp_dir.h"
+
 #include <fmt/format.h>
 
 #include <cstdlib>
@@ -34,12 +36,11 @@ std::string xpath(const fs::path& path, const std::string& expression) {
 
 class CaseCommand : public ::testing::Test {
  protected:
+  sys::TempDir temp_;  // removed with everything in it after the test
   void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "beowulf-case-test-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
+    ASSERT_FALSE(temp_.path().empty());
+    dir_ = temp_.path();
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   fs::path dir_;
 };

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "sys/temp_dir.h"
+
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
@@ -33,12 +35,11 @@ role = "master"
 
 class MachinefileCommand : public ::testing::Test {
  protected:
+  sys::TempDir temp_;  // removed with everything in it after the test
   void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "beowulf-test-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
+    ASSERT_FALSE(temp_.path().empty());
+    dir_ = temp_.path();
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   /// Runs beowulf with `args`, BEOWULF_HOME at the temporary folder.
   /// With `home`, HOME is there instead and BEOWULF_HOME is unset.

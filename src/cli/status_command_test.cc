@@ -3,6 +3,8 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include "sys/temp_dir.h"
 #include <unistd.h>
 
 #include <filesystem>
@@ -31,12 +33,11 @@ role = "master"
 
 class StatusCommand : public ::testing::Test {
  protected:
+  sys::TempDir temp_;  // removed with everything in it after the test
   void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "beowulf-test-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
+    ASSERT_FALSE(temp_.path().empty());
+    dir_ = temp_.path();
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   /// Runs beowulf with `args`, HOME in the temporary folder (the ssh sockets' folder is
   /// made there), the inventory in its .beowulf/.

@@ -1,6 +1,8 @@
 #include "cluster/node_status.h"
 
 #include <gtest/gtest.h>
+
+#include "sys/temp_dir.h"
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -29,10 +31,10 @@ Inventory cluster_of_five() {
 // A fake `ssh` (as pdsh's tests do): each address behaves like one kind of node.
 class ProbeNodesTest : public ::testing::Test {
  protected:
+  sys::TempDir temp_;  // removed with everything in it after the test
   void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "beowulf-status-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
+    ASSERT_FALSE(temp_.path().empty());
+    dir_ = temp_.path();
     std::ofstream(dir_ + "/ssh") << R"(#!/bin/sh
 options=""
 while [ "$1" != "--" ]; do options="$options $1"; shift; done
@@ -46,7 +48,6 @@ esac
 )";
     ::chmod((dir_ + "/ssh").c_str(), 0755);
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   remote::Ssh fake_ssh() const {
     return remote::Ssh({.control_dir = dir_, .ssh_program = dir_ + "/ssh"});

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "sys/temp_dir.h"
+
 #include <filesystem>
 
 namespace beowulf::sys {
@@ -14,12 +16,11 @@ namespace fs = std::filesystem;
 /// A fresh folder under /tmp, removed with everything in it at the end of the test.
 class TempFolder : public ::testing::Test {
  protected:
+  sys::TempDir temp_;  // removed with everything in it after the test
   void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "beowulf-test-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
+    ASSERT_FALSE(temp_.path().empty());
+    dir_ = temp_.path();
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   std::string path(std::string_view name) const { return dir_ + "/" + std::string(name); }
   std::vector<std::string> names() const {

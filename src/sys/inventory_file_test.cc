@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "sys/temp_dir.h"
+
 #include <cstdlib>
 #include <filesystem>
 
@@ -15,12 +17,11 @@ namespace fs = std::filesystem;
 
 class InventoryFile : public ::testing::Test {
  protected:
+  sys::TempDir temp_;  // removed with everything in it after the test
   void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "beowulf-test-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
+    ASSERT_FALSE(temp_.path().empty());
+    dir_ = temp_.path();
   }
-  void TearDown() override { fs::remove_all(dir_); }
   std::string dir_;
 };
 
