@@ -20,6 +20,7 @@
 #include <fmt/core.h>
 
 #include "sim/files.h"
+#include "sim/neighbour_table.h"
 #include "sim/node_files.h"
 #include "sim/node_setup.h"
 #include "sys/cpus.h"
@@ -244,6 +245,7 @@ Result<Sim> Sim::up(const UpOptions& options, const Progress& progress) {
     for (const auto& record : records)
       if (auto w = log->append(record); !w) return w;
     if (auto net = make_network(*plan); !net) return net;
+    if (auto room = fit_neighbour_table(); !room) return room;
     return make_nodes(*plan, *log, progress);
   };
   if (auto made = record_and_make(); !made) {
@@ -311,7 +313,7 @@ Status Sim::down(const std::string& state_dir) {
   if (ec) return Error{fmt::format("sim down: remove {}/nodes: {}", state_dir, ec.message())};
   fs::remove(path, ec);
   fs::remove(state_dir, ec);  // only when empty: --state may name a directory with other files
-  return {};
+  return fit_neighbour_table();
 }
 
 std::string Sim::address(const std::string& label) const {
