@@ -20,6 +20,9 @@ using std::chrono::milliseconds;
 
 // ports: every pair up to 32 nodes, past that each node tries the next 16 round the ring.
 constexpr std::size_t kAllPairsUpTo = 32, kPeerSample = 16;
+// Logins into the master at once: sshd's MaxStartups (10:30:100) starts dropping new
+// connections past 10 unauthenticated ones, which would fail nodes at random.
+constexpr std::size_t kLoginsIntoMasterAtOnce = 8;
 
 double now_seconds() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -27,6 +30,8 @@ double now_seconds() {
 
 std::string destination(const Node& node) { return node.user + "@" + node.address.str(); }
 
+// What node `index` reports and whom it logs in to: the master every worker, each worker
+// its peers (the logins into the master come after, see log_in_to_master).
 ProbePlan plan_for(const Inventory& inventory, const std::vector<Node>& nodes, std::size_t index,
                    const std::string& program) {
   ProbePlan plan;
@@ -34,13 +39,11 @@ ProbePlan plan_for(const Inventory& inventory, const std::vector<Node>& nodes, s
   plan.program = program;
   plan.expected_connections = static_cast<int>(peers_of(0, nodes.size(), kAllPairsUpTo, kPeerSample).size());
   const Node& node = nodes[index];
-  const Node* master = inventory.master();
   if (node.role == Role::master) {
     for (const auto& other : nodes)
       if (other.role != Role::master) plan.ssh_targets.push_back({other.name, destination(other)});
     return plan;
   }
-  if (master) plan.ssh_targets.push_back({master->name, destination(*master)});
   // node-to-node among the workers: all pairs up to 8, past that each tries the next one
   // round the ring (every worker is tried as a source and as a target; fresh logins cost).
   std::vector<std::size_t> workers;
@@ -59,16 +62,10 @@ void probe_nodes(const Inventory& inventory, const DoctorOptions& options, const
   for (std::size_t i = 0; i < options.nodes.size(); ++i)
     jobs.push_back(command_job(ssh, options.nodes[i], probe_script(plan_for(inventory, options.nodes, i, options.program))));
   std::vector<std::string> out(jobs.size()), err(jobs.size());
-  std::vector<double> clock_read(jobs.size(), 0);
   remote::FanOut fan({.fanout = options.fanout, .timeout = options.timeout, .cancel_fd = options.cancel_fd});
   auto outcomes = fan.run(jobs, [&](const remote::Event& e) {
-    if (e.kind == remote::EventKind::out_line) {
-      out[e.job] += std::string(e.text) + "\n";
-      // The master's clock when the node's arrives: the skew, give or take the trip.
-      if (e.text.starts_with("clock ")) clock_read[e.job] = now_seconds();
-    } else if (e.kind == remote::EventKind::err_line) {
-      err[e.job] += std::string(e.text) + "\n";
-    }
+    if (e.kind == remote::EventKind::out_line) out[e.job] += std::string(e.text) + "\n";
+    else if (e.kind == remote::EventKind::err_line) err[e.job] += std::string(e.text) + "\n";
   });
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     const Node& node = options.nodes[i];
@@ -82,16 +79,40 @@ void probe_nodes(const Inventory& inventory, const DoctorOptions& options, const
       facts.probe_failures[node.name] = probe.error().what;
       continue;
     }
-    if (probe->clock && clock_read[i] > 0) facts.clock_skew[node.name] = *probe->clock - clock_read[i];
     facts.probes[node.name] = std::move(*probe);
-  }
-  // Relative to the master's own reading, which carries the same measuring delay.
-  if (const Node* master = inventory.master(); master && facts.clock_skew.count(master->name)) {
-    double base = facts.clock_skew[master->name];
-    for (auto& [name, skew] : facts.clock_skew) skew -= base;
   }
 }
 
+// ssh-node-to-master: every probed worker logs in to the master, a few at a time.
+void log_in_to_master(const Inventory& inventory, const DoctorOptions& options, const remote::Ssh& ssh,
+                      DoctorFacts& facts) {
+  const Node* master = inventory.master();
+  if (!master) return;
+  std::string script = framed(login_script({{master->name, destination(*master)}}));
+  std::vector<const Node*> workers;
+  std::vector<remote::Job> jobs;
+  for (const auto& node : options.nodes) {
+    if (node.role == Role::master || !facts.probes.count(node.name)) continue;
+    workers.push_back(&node);
+    jobs.push_back(command_job(ssh, node, script));
+  }
+  remote::FanOut fan({.fanout = std::min(options.fanout, kLoginsIntoMasterAtOnce), .timeout = options.timeout,
+                      .cancel_fd = options.cancel_fd});
+  auto runs = fan.collect(jobs);
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    auto& tried = facts.probes[workers[i]->name].ssh;
+    auto attempt = parse_probe(runs[i].out);
+    if (runs[i].outcome.ok() && attempt && attempt->ssh.count(master->name)) {
+      tried[master->name] = attempt->ssh[master->name];
+      continue;
+    }
+    // The worker did not say: what its own channel met stands for the login's error.
+    auto line = failure_line(ssh, *workers[i], runs[i].outcome, runs[i].err, options.timeout);
+    tried[master->name] = {.exit_code = 255, .err = line ? *line : runs[i].err};
+  }
+}
+
+// ports and clock: every node tries the listeners of its peers, after reading its clock.
 void connect_nodes(const DoctorOptions& options, const remote::Ssh& ssh, DoctorFacts& facts) {
   std::vector<const Node*> probed;
   for (const auto& node : options.nodes)
@@ -102,10 +123,23 @@ void connect_nodes(const DoctorOptions& options, const remote::Ssh& ssh, DoctorF
     for (auto p : peers_of(i, probed.size(), kAllPairsUpTo, kPeerSample)) targets.push_back(probed[p]->address.str());
     jobs.push_back(command_job(ssh, *probed[i], connect_script(targets, kProbePort, std::chrono::seconds(2))));
   }
+  // The clock line comes first: the node read its clock between the job's start and the
+  // line's arrival, so the master's clock half-way is right to within half that trip.
+  std::vector<std::string> out(jobs.size());
+  std::vector<double> sent(jobs.size(), 0);
   remote::FanOut fan({.fanout = options.fanout, .timeout = options.timeout, .cancel_fd = options.cancel_fd});
-  auto runs = fan.collect(jobs);
-  for (std::size_t i = 0; i < runs.size(); ++i)
-    if (runs[i].outcome.ok()) facts.connects[probed[i]->name] = parse_connect_output(runs[i].out);
+  auto outcomes = fan.run(jobs, [&](const remote::Event& e) {
+    if (e.kind == remote::EventKind::started) sent[e.job] = now_seconds();
+    if (e.kind != remote::EventKind::out_line) return;
+    if (e.text.starts_with("clock ")) {
+      double received = now_seconds(), node = std::strtod(std::string(e.text.substr(6)).c_str(), nullptr);
+      facts.clock_skew[probed[e.job]->name] = {.ahead = node - (sent[e.job] + received) / 2,
+                                                .error = (received - sent[e.job]) / 2};
+    }
+    out[e.job] += std::string(e.text) + "\n";
+  });
+  for (std::size_t i = 0; i < jobs.size(); ++i)
+    if (outcomes[i].ok()) facts.connects[probed[i]->name] = parse_connect_output(out[i]);
 }
 
 void fingerprint_shared_keys(DoctorFacts& facts) {
@@ -148,6 +182,7 @@ std::vector<Finding> run_doctor(const Inventory& inventory, const DoctorOptions&
   DoctorFacts facts{.inventory = inventory, .nodes = options.nodes, .program = options.program};
   std::vector<Finding> findings = machine_file_findings(inventory, options.machine_file);
   probe_nodes(inventory, options, ssh, facts);
+  log_in_to_master(inventory, options, ssh, facts);
   connect_nodes(options, ssh, facts);
   fingerprint_shared_keys(facts);
   auto add = [&](std::vector<Finding> more) { findings.insert(findings.end(), more.begin(), more.end()); };

@@ -241,9 +241,11 @@ std::vector<Finding> check_clock(const DoctorFacts& facts, const std::vector<Fin
   return per_node(facts, "clock", so_far, [&](const Node& node, const NodeProbe&) {
     auto it = facts.clock_skew.find(node.name);
     if (it == facts.clock_skew.end()) return make("clock", node.name, Verdict::warn, "its clock was not read");
-    double skew = it->second;
-    std::string text = fmt::format("{:.1f} s {} the master's", std::fabs(skew), skew >= 0 ? "ahead of" : "behind");
-    if (std::fabs(skew) > 1.0)
+    auto [skew, error] = it->second;
+    // Only what the reading proves: off by more than 1 s whatever its delay was.
+    std::string text = fmt::format("{:.1f} s {} the master's (read within {:.1f} s)", std::fabs(skew),
+                                   skew >= 0 ? "ahead of" : "behind", error);
+    if (std::fabs(skew) - error > 1.0)
       return make("clock", node.name, Verdict::fail, text, as_root_on(node, "timedatectl set-ntp true"));
     return make("clock", node.name, Verdict::ok, "within 1 s of the master's");
   });

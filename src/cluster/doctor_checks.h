@@ -15,13 +15,20 @@
 
 namespace beowulf::cluster {
 
+/// A node's clock against the master's: `ahead` seconds (negative: behind), known to
+/// within `error` seconds (half the round trip of the reading).
+struct ClockSkew {
+  double ahead = 0;
+  double error = 0;
+};
+
 /// Everything the checks read.
 struct DoctorFacts {
   Inventory inventory;                        ///< every member (names resolve on all of them)
   std::vector<Node> nodes;                    ///< the nodes checked (-w), the master first
   std::map<std::string, NodeProbe> probes;    ///< by node name: those whose probe answered
   std::map<std::string, std::string> probe_failures;  ///< by node name: why its probe did not answer
-  std::map<std::string, double> clock_skew;   ///< by node name: seconds ahead of the master
+  std::map<std::string, ClockSkew> clock_skew;  ///< by node name
   /// By source node name: target address -> "" connected, else why not.
   std::map<std::string, std::map<std::string, std::string>> connects;
   std::map<std::string, std::string> fingerprints;  ///< "TYPE BASE64" host key -> "SHA256:..."

@@ -38,7 +38,7 @@ DoctorFacts healthy() {
     for (const auto& m : nodes)
       if (m.name != n.name && (n.role == Role::master || m.role == Role::master || true)) p.ssh[m.name] = {0, ""};
     f.probes[n.name] = p;
-    f.clock_skew[n.name] = 0.1;
+    f.clock_skew[n.name] = {.ahead = 0.1, .error = 0.02};
     ++i;
   }
   for (const auto& a : nodes)
@@ -157,7 +157,8 @@ TEST(DoctorChecks, PortsNamesTheNodeThatCannotConnectOut) {
 TEST(DoctorChecks, InterfacesClockAndDisk) {
   auto f = healthy();
   f.probes["worker001"].interfaces.push_back("docker0 172.17.0.1/16");
-  f.clock_skew["worker002"] = -3.24;
+  f.clock_skew["worker002"] = {.ahead = -3.24, .error = 0.05};
+  f.clock_skew["worker001"] = {.ahead = 1.4, .error = 0.6};  // a slow reading: not proven off by 1 s
   f.probes["worker002"].free_kb = 50 * 1024;
   auto i = check_interfaces(f, {});
   EXPECT_EQ(i[1].verdict, Verdict::warn);
@@ -166,7 +167,8 @@ TEST(DoctorChecks, InterfacesClockAndDisk) {
             "run pins eth0 (hydra -iface)");
   auto c = check_clock(f, {});
   EXPECT_EQ(c[2].verdict, Verdict::fail);
-  EXPECT_EQ(c[2].evidence, "3.2 s behind the master's");
+  EXPECT_EQ(c[2].evidence, "3.2 s behind the master's (read within 0.1 s)");
+  EXPECT_EQ(c[1].verdict, Verdict::ok);
   auto d = check_disk(f, {});
   EXPECT_EQ(d[2].evidence, "only 50 MB free in the home of linaro");
   EXPECT_EQ(d[2].fix, "beowulf exec -w worker002 -- 'du -sh ~/* | sort -h | tail'");

@@ -2,8 +2,8 @@
 // The doctor's probe: one POSIX sh script run on every node at once (over the warm ssh
 // socket; `sh -c` on the master) that reports everything the checks compare, and starts
 // the TCP listener the `ports` check connects to. Pure: the script is a string, its
-// output is parsed here. Each fact travels as one line `KEY BASE64`, so no file content
-// can break the parsing.
+// output is parsed here. Each fact travels as a frame `KEY LENGTH\nVALUE\n` (LENGTH in
+// bytes), so no file content can break the parsing.
 //
 // The listener: `perl` with IO::Socket::INET (perl-base is Essential on Debian,
 // Raspberry Pi OS and Ubuntu, so it is on every board; nc and python3 are not). It binds
@@ -43,6 +43,13 @@ struct ProbePlan {
 /// The probe script for `plan`.
 std::string probe_script(const ProbePlan& plan);
 
+/// The script that tries each login of `targets` at once and prints one frame `ssh:LABEL`
+/// each: the exit status, a newline, what ssh wrote on stderr. Needs framed() around it.
+std::string login_script(const std::vector<SshProbeTarget>& targets);
+
+/// `script` with the frame printer `e KEY VALUE` defined before it.
+std::string framed(const std::string& script);
+
 /// A login a node tried: its exit status and what ssh wrote on stderr.
 struct SshAttempt {
   int exit_code = -1;
@@ -68,30 +75,28 @@ struct NodeProbe {
   std::vector<std::string> authorized_keys;  ///< "TYPE BASE64" of each line of ~/.ssh/authorized_keys
   std::vector<PathMode> modes;               ///< ~, ~/.ssh, ~/.ssh/authorized_keys
   std::vector<std::string> tcp_wrappers;     ///< non-comment lines of hosts.allow/deny: "/etc/hosts.deny:3: sshd: ALL"
-  std::map<std::string, std::string> resolved;  ///< name -> first address `getent hosts` gave ("" for none)
+  std::map<std::string, std::string> resolved;  ///< name -> the IPv4 address it resolves to ("" for none)
   std::string mpiexec_path, mpiexec_version;    ///< `command -v mpiexec`, its --version output
   std::string mpicc_path, mpicc_show;           ///< `command -v mpicc`, its -show/--showme output
   std::vector<std::string> interfaces;          ///< "eth0 198.18.7.11/24" per IPv4 address but loopback
-  std::optional<double> clock;                  ///< seconds since the epoch
   std::optional<long long> free_kb;             ///< available in the home's filesystem
   std::string program_sum;                      ///< sha256 of --program; "" when missing or not asked
   std::string listener;                         ///< "listening", or why not
   std::map<std::string, SshAttempt> ssh;        ///< by target label
 };
 
-/// Parses a probe's whole stdout. Fails on a line that is not `KEY BASE64`.
+/// Parses a probe's whole stdout, frames of `KEY LENGTH\nVALUE\n`. Fails on a header that
+/// is not `KEY LENGTH` or a value cut short.
 Result<NodeProbe> parse_probe(std::string_view output);
 
-/// The value of one probe line `KEY BASE64` ("clock MTcwMA==" -> {"clock", "1700"});
-/// nullopt when the line is malformed.
-std::optional<std::pair<std::string, std::string>> parse_probe_line(std::string_view line);
-
-/// The script that tries a TCP connection to `port` on each of `addresses` at once, each
-/// within `timeout`, printing one line per address: "198.18.7.12 ok" or
-/// "198.18.7.12 fail Connection refused".
+/// The script that prints the node's clock first, "clock 1700000000.250" (a short job
+/// started at a known time: the doctor's clock reading), then tries a TCP connection to
+/// `port` on each of `addresses` at once, each within `timeout`, printing one line per
+/// address: "198.18.7.12 ok" or "198.18.7.12 fail Connection refused".
 std::string connect_script(const std::vector<std::string>& addresses, int port, std::chrono::seconds timeout);
 
 /// Parses connect_script()'s output: address -> "" when it connected, else the reason.
+/// The clock line is not an address: it is skipped.
 std::map<std::string, std::string> parse_connect_output(std::string_view output);
 
 /// "TYPE BASE64" of each key line of `text` (see public_key_of), skipping others.
