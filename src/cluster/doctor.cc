@@ -61,20 +61,16 @@ void probe_nodes(const Inventory& inventory, const DoctorOptions& options, const
   std::vector<remote::Job> jobs;
   for (std::size_t i = 0; i < options.nodes.size(); ++i)
     jobs.push_back(command_job(ssh, options.nodes[i], probe_script(plan_for(inventory, options.nodes, i, options.program))));
-  std::vector<std::string> out(jobs.size()), err(jobs.size());
   remote::FanOut fan({.fanout = options.fanout, .timeout = options.timeout, .cancel_fd = options.cancel_fd});
-  auto outcomes = fan.run(jobs, [&](const remote::Event& e) {
-    if (e.kind == remote::EventKind::out_line) out[e.job] += std::string(e.text) + "\n";
-    else if (e.kind == remote::EventKind::err_line) err[e.job] += std::string(e.text) + "\n";
-  });
-  for (std::size_t i = 0; i < jobs.size(); ++i) {
+  auto runs = fan.collect(jobs);
+  for (std::size_t i = 0; i < runs.size(); ++i) {
     const Node& node = options.nodes[i];
-    if (!outcomes[i].ok()) {
-      auto line = failure_line(ssh, node, outcomes[i], err[i], options.timeout);
+    if (!runs[i].outcome.ok()) {
+      auto line = failure_line(ssh, node, runs[i].outcome, runs[i].err, options.timeout);
       facts.probe_failures[node.name] = line ? "probe: " + *line : "its probe failed";
       continue;
     }
-    auto probe = parse_probe(out[i]);
+    auto probe = parse_probe(runs[i].out);
     if (!probe) {
       facts.probe_failures[node.name] = probe.error().what;
       continue;
