@@ -126,11 +126,24 @@ std::vector<std::string> Ssh::options() const {
   return out;
 }
 
-sys::ProcessSpec Ssh::run(const SshTarget& target, const std::string& command) const {
-  std::vector<std::string> argv = {options_.ssh_program};
+std::vector<std::string> Ssh::command_line(const std::string& program) const {
+  std::vector<std::string> argv = {program};
   if (!options_.config_file.empty()) argv.insert(argv.end(), {"-F", options_.config_file});
   auto opts = options();
   argv.insert(argv.end(), opts.begin(), opts.end());
+  return argv;
+}
+
+std::vector<std::string> Ssh::scp_command_line(const SshTarget& target, bool recursive) const {
+  std::vector<std::string> argv = command_line(options_.scp_program);
+  argv.insert(argv.end(), {"-p", "-P", std::to_string(target.port)});
+  if (recursive) argv.push_back("-r");
+  argv.push_back("--");
+  return argv;
+}
+
+sys::ProcessSpec Ssh::run(const SshTarget& target, const std::string& command) const {
+  std::vector<std::string> argv = command_line(options_.ssh_program);
   argv.insert(argv.end(), {"-T", "-p", std::to_string(target.port)});
   if (!target.user.empty()) argv.insert(argv.end(), {"-l", target.user});
   argv.insert(argv.end(), {"--", target.address, command});
@@ -139,13 +152,7 @@ sys::ProcessSpec Ssh::run(const SshTarget& target, const std::string& command) c
 
 sys::ProcessSpec Ssh::copy_to(const SshTarget& target, const std::vector<std::string>& sources,
                               const std::string& destination, bool recursive) const {
-  std::vector<std::string> argv = {options_.scp_program};
-  if (!options_.config_file.empty()) argv.insert(argv.end(), {"-F", options_.config_file});
-  auto opts = options();
-  argv.insert(argv.end(), opts.begin(), opts.end());
-  argv.insert(argv.end(), {"-p", "-P", std::to_string(target.port)});
-  if (recursive) argv.push_back("-r");
-  argv.push_back("--");
+  std::vector<std::string> argv = scp_command_line(target, recursive);
   argv.insert(argv.end(), sources.begin(), sources.end());
   argv.push_back(scp_host(target) + ":" + destination);
   return sys::ProcessSpec{.argv = std::move(argv)};
@@ -153,13 +160,8 @@ sys::ProcessSpec Ssh::copy_to(const SshTarget& target, const std::vector<std::st
 
 sys::ProcessSpec Ssh::copy_from(const SshTarget& target, const std::string& source, const std::string& destination,
                                 bool recursive) const {
-  std::vector<std::string> argv = {options_.scp_program};
-  if (!options_.config_file.empty()) argv.insert(argv.end(), {"-F", options_.config_file});
-  auto opts = options();
-  argv.insert(argv.end(), opts.begin(), opts.end());
-  argv.insert(argv.end(), {"-p", "-P", std::to_string(target.port)});
-  if (recursive) argv.push_back("-r");
-  argv.insert(argv.end(), {"--", scp_host(target) + ":" + source, destination});
+  std::vector<std::string> argv = scp_command_line(target, recursive);
+  argv.insert(argv.end(), {scp_host(target) + ":" + source, destination});
   return sys::ProcessSpec{.argv = std::move(argv)};
 }
 

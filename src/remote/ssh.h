@@ -105,6 +105,11 @@ class Ssh {
   const SshOptions& settings() const { return options_; }
 
  private:
+  /// How every argv of ours starts: `program`, our config file (-F) and options().
+  std::vector<std::string> command_line(const std::string& program) const;
+  /// scp's: command_line(scp) with the port, modes kept, -r when `recursive`, then "--".
+  std::vector<std::string> scp_command_line(const SshTarget& target, bool recursive) const;
+
   SshOptions options_;
 };
 
