@@ -34,6 +34,18 @@ bool is_fingerprint(std::string_view text) {
   });
 }
 
+/// "ssh-ed25519 AAAA..." (a comment after the key is allowed).
+bool is_public_key(std::string_view text) {
+  auto space = text.find(' ');
+  if (space == 0 || space == std::string_view::npos || !text.starts_with("ssh-") && !text.starts_with("ecdsa-"))
+    return false;
+  std::string_view key = text.substr(space + 1);
+  key = key.substr(0, key.find(' '));
+  return key.size() > 16 && std::all_of(key.begin(), key.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/' || c == '=';
+  });
+}
+
 std::optional<NodeProblem> problem_with(const Node& node, const std::optional<Subnet>& subnet) {
   if (!is_host_name(node.name))
     return NodeProblem{"name", bad_input(fmt::format("'{}' is not a host name", node.name),
@@ -54,6 +66,13 @@ std::optional<NodeProblem> problem_with(const Node& node, const std::optional<Su
                                              "it looks like 'SHA256:...', as 'ssh-keygen -lf' prints it")};
   if (!node.board.empty() && !is_word(node.board))
     return NodeProblem{"board", bad_input(fmt::format("'{}' is not a board profile name", node.board))};
+  if (!node.arch.empty() && !is_word(node.arch))
+    return NodeProblem{"arch", bad_input(fmt::format("'{}' is not an architecture name", node.arch),
+                                         "a Debian architecture, as 'dpkg --print-architecture' prints it")};
+  for (const std::string& key : node.host_keys)
+    if (!is_public_key(key))
+      return NodeProblem{"host_keys", bad_input(fmt::format("'{}' is not an ssh public key", key),
+                                                "it looks like 'ssh-ed25519 AAAA...', a line of ssh_host_ed25519_key.pub")};
   return std::nullopt;
 }
 
@@ -139,7 +158,8 @@ int Inventory::total_slots() const {
 namespace {
 
 const std::vector<std::string> kTopKeys = {"schema", "name", "subnet", "node"};
-const std::vector<std::string> kNodeKeys = {"name", "address", "user", "slots", "role", "host_key", "board"};
+const std::vector<std::string> kNodeKeys = {"name", "address", "user", "slots", "role", "host_key", "board",
+                                            "arch", "planned", "host_keys"};
 
 std::string_view type_name(toml::node_type type) {
   switch (type) {
@@ -181,6 +201,27 @@ class TableReader {
   std::int64_t integer(std::string_view key, bool required, std::int64_t fallback = 0) {
     const toml::node* node = get(key, toml::node_type::integer, required);
     return node ? **node->as_integer() : fallback;
+  }
+
+  /// The boolean at `key`; false when it is absent.
+  bool boolean(std::string_view key) {
+    const toml::node* node = get(key, toml::node_type::boolean, false);
+    return node && **node->as_boolean();
+  }
+
+  /// The strings of the array at `key`; empty when it is absent.
+  std::vector<std::string> strings(std::string_view key) {
+    std::vector<std::string> out;
+    const toml::node* node = get(key, toml::node_type::array, false);
+    if (!node) return out;
+    for (const toml::node& element : *node->as_array()) {
+      if (!element.is_string()) {
+        fail(key, fmt::format("expected strings, found {}", type_name(element.type())));
+        return {};
+      }
+      out.push_back(**element.as_string());
+    }
+    return out;
   }
 
   /// Records `what` (with `hint`) at the line of `key`, or of the table when it is absent.
@@ -259,6 +300,9 @@ std::optional<Error> read_node(const toml::table& table, int index, std::string_
     reader.fail("role", fmt::format("'{}' is not a role", role), "a role is 'master' or 'worker'");
   node.host_key = reader.string("host_key", false);
   node.board = reader.string("board", false);
+  node.arch = reader.string("arch", false);
+  node.planned = reader.boolean("planned");
+  node.host_keys = reader.strings("host_keys");
   if (reader.error()) return reader.error();
   if (auto problem = problem_with(node, inventory.subnet())) reader.fail(problem->key, problem->error);
   if (auto problem = clash(inventory, node)) reader.fail(problem->key, problem->error);
@@ -334,6 +378,13 @@ std::string write_inventory(const Inventory& inventory) {
                         quoted(node.address.str()), quoted(node.user), node.slots, quoted(role_name(node.role)));
     if (!node.host_key.empty()) text += fmt::format("host_key = {}\n", quoted(node.host_key));
     if (!node.board.empty()) text += fmt::format("board = {}\n", quoted(node.board));
+    if (!node.arch.empty()) text += fmt::format("arch = {}\n", quoted(node.arch));
+    if (node.planned) text += "planned = true\n";
+    if (!node.host_keys.empty()) {
+      std::vector<std::string> keys;
+      for (const std::string& key : node.host_keys) keys.push_back(quoted(key));
+      text += fmt::format("host_keys = [{}]\n", fmt::join(keys, ", "));
+    }
   }
   return text;
 }

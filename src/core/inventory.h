@@ -30,6 +30,13 @@ struct Node {
   Role role = Role::worker;
   std::string host_key;  ///< "SHA256:..." fingerprint of its ssh host key; empty: not yet known
   std::string board;     ///< board profile, "parallella"; empty: unknown
+  std::string arch;      ///< its userland's Debian architecture, "armhf"; empty: unknown
+  /// A card beowulf wrote (named, keys made on the master) that has not yet been added:
+  /// not a member until `beowulf add` proves it.
+  bool planned = false;
+  /// Its public host keys ("ssh-ed25519 AAAA..."), known before first contact when
+  /// beowulf made them; first contact pins them.
+  std::vector<std::string> host_keys;
 
   /// "worker002 (198.18.0.12)": how messages name the node.
   std::string label() const;
@@ -40,7 +47,8 @@ struct Node {
 inline constexpr int kMaxSlots = 4096;
 
 /// Checks one node on its own: a host name (letters, digits, '-'), a usable address in
-/// `subnet` (or its /24), a user name, slots 1..kMaxSlots, a fingerprint "SHA256:...".
+/// `subnet` (or its /24), a user name, slots 1..kMaxSlots, a fingerprint "SHA256:...",
+/// an architecture word, public keys "TYPE BASE64".
 /// The error's what is "KEY: problem", e.g. "address: '198.18.0.300' is not an IPv4 address".
 Status check_node(const Node& node, const std::optional<Subnet>& subnet);
 

@@ -197,6 +197,44 @@ TEST(InventoryLoad, RefusesBadValuesAtTheirKey) {
             "hint: 198.18.0.1 has host bits set for a /24: did you mean 198.18.0.0/24?");
 }
 
+TEST(Inventory, APlannedNodeKeepsItsArchitectureAndHostKeys) {
+  constexpr const char* kPlanned = R"(schema = 1
+
+[[node]]
+name = "worker004"
+address = "198.18.0.14"
+user = "pi"
+slots = 4
+role = "worker"
+host_key = "SHA256:4bQn2E1v7gHq0yWm3f8kVYpZ6cJrT9sLdXaN5uOiKe0"
+arch = "armhf"
+planned = true
+host_keys = ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ4b8k9 root@worker004"]
+)";
+  Inventory inventory = parse(kPlanned);
+  const Node& node = inventory.nodes().front();
+  EXPECT_EQ(node.arch, "armhf");
+  EXPECT_TRUE(node.planned);
+  EXPECT_EQ(node.host_keys, std::vector<std::string>{"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ4b8k9 root@worker004"});
+  EXPECT_EQ(write_inventory(inventory).substr(write_inventory(inventory).find("schema")), kPlanned);
+}
+
+TEST(InventoryLoad, RefusesABadArchitectureOrHostKeyAtItsKey) {
+  auto node = [](std::string_view line) {
+    return fmt::format("schema = 1\n[[node]]\nname = \"worker001\"\naddress = \"198.18.0.11\"\nuser = \"linaro\"\n{}\n", line);
+  };
+  EXPECT_EQ(refusal(node("arch = \"arm hf\"")),
+            "~/.beowulf/cluster.toml:6: node 'worker001': arch: 'arm hf' is not an architecture name\n"
+            "hint: a Debian architecture, as 'dpkg --print-architecture' prints it");
+  EXPECT_EQ(refusal(node("host_keys = [\"SHA256:abc\"]")),
+            "~/.beowulf/cluster.toml:6: node 'worker001': host_keys: 'SHA256:abc' is not an ssh public key\n"
+            "hint: it looks like 'ssh-ed25519 AAAA...', a line of ssh_host_ed25519_key.pub");
+  EXPECT_EQ(refusal(node("host_keys = [1]")),
+            "~/.beowulf/cluster.toml:6: node 'worker001': host_keys: expected strings, found an integer");
+  EXPECT_EQ(refusal(node("planned = \"yes\"")),
+            "~/.beowulf/cluster.toml:6: node 'worker001': planned: expected true or false, found a string");
+}
+
 TEST(InventoryLoad, ReportsTomlSyntaxErrorsWithTheLine) {
   EXPECT_EQ(refusal("schema = 1\nname = \"pi\n"),
             "~/.beowulf/cluster.toml:2: Error while parsing string: unescaped control characters other than TAB (U+0009) are explicitly prohibited\n"
