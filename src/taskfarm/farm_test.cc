@@ -9,6 +9,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <regex>
 #include <string>
@@ -211,7 +212,10 @@ void expect_resume_completes(const std::string& journal, std::size_t survived) {
                                    std::to_string(survived) + ","));
   Journal j = Journal::read(journal);
   EXPECT_EQ(j.records(), 300u) << "a task was journaled twice";
-  for (std::uint64_t i = 0; i < 300; ++i) EXPECT_NE(j.find(0, i), nullptr) << i;
+  for (std::uint64_t i = 0; i < 300; ++i) {
+    auto task = to_bytes(i);
+    EXPECT_NE(j.find(0, i, fnv1a(task.data(), task.size())), nullptr) << i;
+  }
 }
 
 TEST_F(FarmTest, KillNineOfAWorkerLosesNoJournaledResult) {
@@ -224,6 +228,129 @@ TEST_F(FarmTest, KillNineOfTheMasterLosesNoJournaledResult) {
   std::size_t survived = kill_mid_run(dir_, journal_, 0, 30);
   EXPECT_GE(survived, 30u);
   expect_resume_completes(journal_, survived);
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Issue 15, row 2: a journal written by one function and result type was replayed for another.
+TEST_F(FarmTest, AJournalOfOtherResultTypesIsRefusedNotReplayed) {
+  ASSERT_EQ(run_probe(2, {"--tasks", "10", "--journal", journal_}).exit_code, 0);
+  auto before = slurp(journal_);
+  auto r = run_probe(2, {"--tasks", "10", "--journal", journal_, "--as-double"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "taskfarm-probe: taskfarm journal: " + journal_ +
+                       " holds results of other task or result types: it was left as it is; "
+                       "name another file, or remove it to start again\n");
+  EXPECT_EQ(slurp(journal_), before);
+}
+
+TEST_F(FarmTest, AJournalWithAnotherKeyIsRefused) {
+  ASSERT_EQ(run_probe(2, {"--tasks", "10", "--journal", journal_, "--key", "f(x) = x*x + 1"}).exit_code, 0);
+  auto r = run_probe(2, {"--tasks", "10", "--journal", journal_, "--key", "f(x) = x*100"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "taskfarm-probe: taskfarm journal: " + journal_ +
+                       " was written with key \"f(x) = x*x + 1\", not \"f(x) = x*100\": it was left as it "
+                       "is; name another file, or remove it to start again\n");
+}
+
+// Issue 15, row 1, as a user meets it.
+TEST_F(FarmTest, NamingAResultsFileAsTheJournalLeavesItAlone) {
+  std::string csv = (dir_ / "results.csv").string();
+  std::ofstream(csv) << "task,result\n0,1\n";
+  auto r = run_probe(2, {"--tasks", "10", "--journal", csv});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "taskfarm-probe: taskfarm journal: " + csv +
+                       " is not a taskfarm journal (it does not start with one's header); it was left "
+                       "as it is: name another file\n");
+  EXPECT_EQ(slurp(csv), "task,result\n0,1\n");
+}
+
+// Issue 15, row 6, as a user meets it: one bad record costs one task, not the rest.
+TEST_F(FarmTest, ACorruptRecordInTheMiddleCostsOnlyItsTask) {
+  ASSERT_EQ(run_probe(2, {"--tasks", "50", "--journal", journal_}).exit_code, 0);
+  std::string data = slurp(journal_);
+  data[data.size() / 2] ^= 0x5a;
+  std::ofstream(journal_, std::ios::binary) << data;
+  auto again = run_probe(2, {"--tasks", "50", "--journal", journal_});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(again.err, "taskfarm: warning: journal " + journal_ +
+                           ": 1 corrupt record skipped; its task is run again\n");
+  EXPECT_THAT(again.out, HasSubstr(expected_sum(50) + "errors = 0\nrun 1, from journal 49,"));
+}
+
+// Issue 15, row 5: two farms alive at once deadlocked (-n 2 hung).
+TEST_P(FarmRanks, TwoFarmsAliveAtOnceBothWork) {
+  auto r = run_probe(GetParam(), {"--tasks", "100", "--two-farms"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_THAT(r.out, HasSubstr("sum2 = 5050\n" + expected_sum(100)));
+}
+
+// Issue 15, row 7: a task that never returns hung the exit after its straggler copy won.
+TEST_F(FarmTest, ALosingStragglerThatNeverReturnsDoesNotHoldUpTheExit) {
+  auto start = std::chrono::steady_clock::now();
+  auto r = run_probe(3, {"--tasks", "20", "--ms", "20", "--each", "--hang", "19", "--marker",
+                         (dir_ / "marker").string()});
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(task_lines(r.out)["19"], 1);
+  EXPECT_THAT(r.out, HasSubstr(expected_sum(20) + "errors = 0\nrun 20, from journal 0, reissued 1,"));
+  EXPECT_LT(seconds, 20) << "the exit waited for the task that never returns";
+}
+
+class FarmTimeout : public FarmTest, public ::testing::WithParamInterface<int> {};
+
+TEST_P(FarmTimeout, ATaskThatNeverReturnsBecomesAnErrorAfterItsTimeout) {
+  auto r = run_probe(GetParam(), {"--tasks", "20", "--ms", "10", "--each", "--hang", "5", "--timeout", "1",
+                                  "--threads", "2"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("task 5 failed: the task ran past its timeout of 1 s\n"));
+  EXPECT_EQ(task_lines(r.out).size(), 20u);
+  EXPECT_THAT(r.out, HasSubstr("errors = 1\nrun 20, from journal 0, reissued 0, duplicates 0\n"
+                               "timed out 1, lost threads 1\n"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Ranks, FarmTimeout, ::testing::Values(1, 2));
+
+TEST_F(FarmTest, WhenEveryThreadIsLostTheRestFailsInsteadOfHanging) {
+  auto r = run_probe(2, {"--tasks", "20", "--ms", "10", "--each", "--hang", "5", "--timeout", "1",
+                         "--threads", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("task 5 failed: the task ran past its timeout of 1 s\n"));
+  EXPECT_THAT(r.out, HasSubstr(" failed: not run: every task thread was lost to a task that timed out\n"));
+  auto seen = task_lines(r.out);
+  EXPECT_EQ(seen.size(), 20u);
+  for (auto& [task, times] : seen) EXPECT_EQ(times, 1) << "task " << task;
+}
+
+// Issue 15, row 9: message sizes were int and unchecked. Results larger than a message
+// are refused with an error; a batch whose results pass the limit comes back in parts.
+TEST_F(FarmTest, ResultsLargerThanAMessageAreRefusedAndLargeBatchesSplit) {
+  auto split = run_probe(2, {"--tasks", "50", "--result-bytes", "300", "--max-message", "1000"});
+  ASSERT_EQ(split.exit_code, 0) << split.err;
+  EXPECT_EQ(split.out, "good results = 50 of 50\n");
+  auto refused = run_probe(2, {"--tasks", "2", "--result-bytes", "2000", "--max-message", "1000"});
+  ASSERT_EQ(refused.exit_code, 0) << refused.err;
+  EXPECT_EQ(refused.out,
+            "task 0 failed: the result is 2008 bytes, over the 971 one message may carry\n"
+            "task 1 failed: the result is 2009 bytes, over the 971 one message may carry\n"
+            "good results = 0 of 2\n");
+}
+
+// Issue 15, portable wire: ranks that encode the types differently stop with one message.
+TEST_F(FarmTest, ARankWithAnotherLayoutStopsEveryRankWithOneMessage) {
+  auto r = run_probe(3, {"--tasks", "10", "--fake-layout-rank", "2"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_EQ(r.out, "");
+  EXPECT_THAT(r.err, ::testing::ContainsRegex(
+                         "^beowulf::TaskFarm: rank 2 encodes the task and result types differently from "
+                         "rank 0 \\(layout [0-9a-f]{16}, little-endian; rank 2: layout [0-9a-f]{16}, "
+                         "little-endian\\): every rank stops\\."));
 }
 
 }  // namespace

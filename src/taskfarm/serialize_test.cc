@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstring>
+#include <new>
 #include <optional>
 #include <string>
 #include <vector>
@@ -81,6 +83,62 @@ TEST(Serialize, Fnv1aMatchesTheReferenceValues) {
   EXPECT_EQ(fnv1a("", 0), 0xcbf29ce484222325ull);
   EXPECT_EQ(fnv1a("a", 1), 0xaf63dc4c8601ec8cull);
   EXPECT_EQ(fnv1a("foobar", 6), 0x85944171f73967e8ull);
+}
+
+struct Padded {
+  char c;
+  double d;
+  bool operator==(const Padded&) const = default;
+};
+
+/// A Padded whose padding bytes are all `fill`.
+Padded padded_with(unsigned char fill, char c, double d) {
+  alignas(Padded) unsigned char storage[sizeof(Padded)];
+  std::memset(storage, fill, sizeof storage);
+  auto* p = new (storage) Padded;  // default-initialised: the padding keeps `fill`
+  p->c = c;
+  p->d = d;
+  return *p;
+}
+
+// Issue 15, row 4: two equal structs with padding got different fingerprints.
+TEST(Serialize, PaddingIsNeverSentNorHashed) {
+  Padded a = padded_with(0xaa, 'x', 2.5), b = padded_with(0x55, 'x', 2.5);
+  ASSERT_EQ(a, b);
+  ASSERT_NE(std::memcmp(&a, &b, sizeof a), 0) << "the test needs different padding bytes";
+  EXPECT_EQ(to_bytes(a), to_bytes(b));
+  EXPECT_EQ(to_bytes(a).size(), 1u + 8u) << "members only";
+  EXPECT_EQ(round_trip(a), a);
+}
+
+// Issue 15, row 8: the wire is the same on every machine: fixed width, little-endian.
+TEST(Serialize, IntegersAreLittleEndianAndLongIsAlwaysEightBytes) {
+  EXPECT_EQ(to_bytes(std::uint32_t{0x01020304}), (std::vector<char>{4, 3, 2, 1}));
+  EXPECT_EQ(to_bytes(-2L), (std::vector<char>{'\xfe', '\xff', '\xff', '\xff', '\xff', '\xff', '\xff', '\xff'}));
+  EXPECT_EQ(to_bytes(std::size_t{5}), to_bytes(std::uint64_t{5}));
+  EXPECT_EQ(to_bytes(std::string("ab")), (std::vector<char>{2, 0, 0, 0, 0, 0, 0, 0, 'a', 'b'}));
+  EXPECT_EQ(to_bytes(true), (std::vector<char>{1}));
+  EXPECT_EQ(round_trip(std::pair<long, unsigned long>(-7, 9)), (std::pair<long, unsigned long>(-7, 9)));
+}
+
+TEST(Serialize, AValueTooWideForTheReceiversTypeIsADecodeError) {
+  // What an armhf rank (4-byte long) would do with a 64-bit long from an x86_64 one.
+  EXPECT_THROW(wire::narrow<std::int32_t>(std::uint64_t{1} << 40), DecodeError);
+  EXPECT_THROW(wire::narrow<std::uint32_t>(static_cast<std::uint64_t>(-1)), DecodeError);
+  EXPECT_EQ(wire::narrow<std::int32_t>(static_cast<std::uint64_t>(-5)), -5);
+  EXPECT_THROW(from_bytes<bool>("\x02", 1), DecodeError);
+}
+
+struct WithLong {
+  long a;
+  int b;
+};
+
+TEST(Serialize, AStructWithPaddingGoesByMembersWithItsLongWidened) {
+  EXPECT_EQ(to_bytes(WithLong{-1, 2}).size(), 8u + 4u);
+  auto back = round_trip(WithLong{-1, 2});
+  EXPECT_EQ(back.a, -1);
+  EXPECT_EQ(back.b, 2);
 }
 
 }  // namespace

@@ -15,10 +15,15 @@
 // is the only dependency. See farm.h for the protocol, journal.h for resuming a run.
 
 #include "beowulf/taskfarm/farm.h"
+#include "beowulf/taskfarm/fields.h"
+#include "beowulf/taskfarm/handshake.h"
 #include "beowulf/taskfarm/journal.h"
+#include "beowulf/taskfarm/layout.h"
 #include "beowulf/taskfarm/outcome.h"
 #include "beowulf/taskfarm/progress.h"
 #include "beowulf/taskfarm/schedule.h"
 #include "beowulf/taskfarm/serialize.h"
 #include "beowulf/taskfarm/session.h"
+#include "beowulf/taskfarm/task_runner.h"
+#include "beowulf/taskfarm/wire.h"
 #include "beowulf/taskfarm/worker.h"

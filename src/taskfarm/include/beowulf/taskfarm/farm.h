@@ -2,29 +2,39 @@
 // TaskFarm<Task, Result>: the master-worker pattern. Every rank constructs the farm with
 // the same function; on a worker the constructor serves tasks until the master's farm is
 // destroyed, on the master (rank 0) it returns at once and the master calls map() or
-// for_each_result(). With one rank the master runs the tasks itself.
+// for_each_result(). With one rank the master's own task threads run the tasks.
 //
-// The protocol (worker.h), on a communicator of its own (a dup of the session's): one
-// message per batch of tasks, one per batch of results, kStop at the end. The
+// The protocol (wire.h), on a communicator of its own (a dup of the session's), after a
+// handshake in which the ranks check they encode the types alike (handshake.h): one
+// message per batch of tasks, one (or more, when large) per batch of results. The
 // master sends with MPI_Isend so that it never blocks on a worker that is itself blocked
-// sending a large result. Each worker holds at most `in_flight` batches, so it always has
-// the next one queued; batch sizes follow ChunkPolicy (guided, bounded by time).
+// sending a large result. Each worker holds at most `in_flight` batches per task thread,
+// so it always has the next one queued; batch sizes follow ChunkPolicy (guided, bounded
+// by time).
 //
 // Stragglers: once every task has been handed out, a worker with nothing to do gets a copy
 // of the oldest batch that has run `straggler_factor` times longer than expected (and at
 // least `straggler_min_seconds`); the first result for a task wins, later ones are dropped.
-// Shutdown: the master's destructor waits for every batch still out (copies included),
-// then sends kStop to each worker. A farm destroyed by an exception on the master aborts
+// Timeouts: a task past `task_timeout_seconds` becomes an error; its thread is lost
+// (task_runner.h); a worker with no thread left gets no more tasks.
+// Shutdown: the master's destructor waits at most `exit_grace_seconds` for the batches
+// still out (copies of stragglers that lost included), then stops the workers, which do
+// not wait for tasks still running. A farm destroyed by an exception on the master aborts
 // the job (MPI_Abort): the workers must not wait for a master that is gone.
+//
+// Two farms may be alive at once: making the second asks the workers to leave the first
+// one's serving loop, and from then on they serve both (worker.h).
 
 #include <mpi.h>
+#include <sched.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <exception>
 #include <functional>
-#include <numeric>
+#include <memory>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -33,25 +43,36 @@
 #include <utility>
 #include <vector>
 
+#include "beowulf/taskfarm/handshake.h"
 #include "beowulf/taskfarm/journal.h"
+#include "beowulf/taskfarm/layout.h"
 #include "beowulf/taskfarm/outcome.h"
 #include "beowulf/taskfarm/progress.h"
 #include "beowulf/taskfarm/schedule.h"
 #include "beowulf/taskfarm/serialize.h"
 #include "beowulf/taskfarm/session.h"
+#include "beowulf/taskfarm/task_runner.h"
+#include "beowulf/taskfarm/wire.h"
 #include "beowulf/taskfarm/worker.h"
 
 namespace beowulf {
 
 struct FarmOptions {
   std::string journal;            ///< file of finished tasks to resume from; empty: none
-  std::size_t in_flight = 3;      ///< batches a worker may hold at once
+  std::string journal_key;        ///< kept in the journal; a journal with another key is refused
+  JournalSync journal_sync;       ///< fdatasync every N records or T seconds (journal.h)
+  std::size_t threads_per_worker = 0;  ///< task threads per rank; 0: the CPUs the rank may use
+  double task_timeout_seconds = 0;     ///< a task running longer is an error; 0: no limit
+  double exit_grace_seconds = 1;       ///< how long the end waits for stragglers' copies
+  std::size_t in_flight = 3;      ///< batches a worker may hold at once, per task thread
   double target_batch_seconds = 0.002;  ///< batch size aims at this much work
   std::size_t max_chunk = 1 << 15;      ///< tasks per batch at most
   double straggler_factor = 4;          ///< a batch this many times its expected time is late
   double straggler_min_seconds = 0.2;   ///< and at least this late
+  std::size_t max_message_bytes = detail::kMaxMessage;  ///< larger results are split or refused
   std::function<void(const Progress&)> progress;  ///< called every 100 ms and at the end
   bool progress_line = true;  ///< the stderr line (see progress.h for when it shows)
+  std::uint64_t layout_salt = 0;  ///< added to this rank's layout fingerprint: for tests only
 };
 
 /// What the master counted, over the farm's lifetime.
@@ -61,7 +82,17 @@ struct FarmStats {
   std::size_t batches = 0;       ///< batches handed out, copies included
   std::size_t reissued = 0;      ///< tasks handed out again as stragglers
   std::size_t duplicates = 0;    ///< results dropped because the task was already done
+  std::size_t timed_out = 0;     ///< tasks that ran past the timeout
+  std::size_t lost_threads = 0;  ///< task threads lost to those tasks
 };
+
+/// The CPUs this process may run on (its affinity mask), at least 1.
+inline std::size_t allowed_cpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) != 0) return 1;
+  return static_cast<std::size_t>(std::max(1, CPU_COUNT(&set)));
+}
 
 template <typename Task, typename Result>
 class TaskFarm {
@@ -69,28 +100,29 @@ class TaskFarm {
   using Function = std::function<Result(const Task&)>;
 
   /// Collective over the session's ranks. On a worker, serves tasks and returns when the
-  /// master's farm is destroyed. On the master, opens the journal when one is named;
-  /// throws std::system_error when it cannot (after releasing the workers).
+  /// master's farm is destroyed (or the program makes another farm). On the master,
+  /// opens the journal when one is named; throws JournalError or std::system_error when
+  /// it cannot (after releasing the workers).
   TaskFarm(mpi::Session& session, Function fn, FarmOptions options = {})
       : fn_(std::move(fn)), options_(std::move(options)),
         reporter_(options_.progress, options_.progress_line) {
     options_.in_flight = std::max<std::size_t>(1, options_.in_flight);
+    if (options_.threads_per_worker == 0) options_.threads_per_worker = allowed_cpus();
+    MPI_Comm_rank(session.comm(), &rank_);
+    if (rank_ == 0 && !master_farms().empty()) yield_workers(master_farms().back());
     MPI_Comm_dup(session.comm(), &comm_);
-    MPI_Comm_rank(comm_, &rank_);
     MPI_Comm_size(comm_, &size_);
+    auto layouts = detail::handshake(
+        comm_, {.layout = layout_fingerprint<Task, Result>() + options_.layout_salt,
+                .threads = static_cast<std::uint32_t>(options_.threads_per_worker)});
     if (rank_ != 0) {
-      detail::serve(comm_, fn_);
+      worker_ = std::make_unique<detail::WorkerSide<Task, Result>>(
+          comm_, fn_, options_.threads_per_worker, options_.task_timeout_seconds, options_.max_message_bytes);
+      detail::served_farms().push_back(worker_.get());
+      detail::serve_until(*worker_);
       return;
     }
-    in_flight_.assign(static_cast<std::size_t>(size_), 0);
-    if (options_.journal.empty()) return;
-    try {
-      journal_ = Journal::open(options_.journal);
-    } catch (...) {
-      stop_workers();
-      MPI_Comm_free(&comm_);
-      throw;
-    }
+    start_master(layouts);
   }
 
   TaskFarm(const TaskFarm&) = delete;
@@ -100,9 +132,10 @@ class TaskFarm {
     if (comm_ == MPI_COMM_NULL) return;
     if (rank_ == 0) {
       if (std::uncaught_exceptions() > exceptions_) MPI_Abort(comm_, 1);
-      call_ = kNoCall;
-      while (!outstanding_.empty()) wait_for_result();  // late copies of stragglers
-      stop_workers();
+      finish_master();
+    } else {
+      if (!worker_->stopped) detail::serve_until(*worker_);
+      std::erase(detail::served_farms(), worker_.get());
     }
     MPI_Comm_free(&comm_);
   }
@@ -131,27 +164,80 @@ class TaskFarm {
 
  private:
   using Backoff = detail::Backoff;
-  static constexpr int kTasks = detail::kTasks, kResults = detail::kResults, kStop = detail::kStop;
-  static constexpr std::uint32_t kNoCall = UINT32_MAX;
-  static constexpr std::size_t kMaxMessageBytes = std::size_t{1} << 26;
   using Clock = std::chrono::steady_clock;
+  using Deliver = std::function<void(std::size_t, Outcome<Result>&&)>;
+  static constexpr std::uint32_t kNoCall = UINT32_MAX;
+  static constexpr std::size_t kMaxTaskBytes = std::size_t{1} << 26;  ///< a batch of tasks stops growing here
 
   /// A batch handed out: positions [begin, end) of the call's to-do list.
   struct Batch {
     int worker = 0;
     std::uint32_t call = 0;
     std::size_t begin = 0, end = 0;
+    std::size_t received = 0;  ///< results back so far (large ones come in several messages)
     Clock::time_point sent;
     bool copied = false;  ///< a straggler copy exists (or this is one)
     std::vector<char> message;
     MPI_Request request = MPI_REQUEST_NULL;
   };
 
-  // ---- master ----
+  static std::vector<MPI_Comm>& master_farms() {
+    static std::vector<MPI_Comm> farms;
+    return farms;
+  }
 
-  template <typename Deliver>
-  void run(std::span<const Task> tasks, Deliver&& deliver) {
+  /// The workers serve the live farm on `comm`: ask them to leave its loop to make this one.
+  void yield_workers(MPI_Comm comm) {
+    int size = 1;
+    MPI_Comm_size(comm, &size);
+    for (int w = 1; w < size; ++w) MPI_Send(nullptr, 0, MPI_BYTE, w, detail::kYield, comm);
+  }
+
+  void start_master(const std::vector<detail::RankLayout>& layouts) {
+    for (int w = 0; w < size_; ++w) {
+      bool runs_tasks = size_ == 1 ? w == 0 : w > 0;
+      if (runs_tasks) workers_.push_back(w);
+    }
+    threads_.assign(static_cast<std::size_t>(size_), 0);
+    for (int w : workers_) threads_[w] = layouts[w].threads;
+    in_flight_.assign(static_cast<std::size_t>(size_), 0);
+    if (size_ == 1) {
+      local_ = std::make_unique<detail::TaskRunner<Task, Result>>(
+          fn_, options_.threads_per_worker, options_.task_timeout_seconds, options_.max_message_bytes);
+    }
+    if (!options_.journal.empty()) {
+      try {
+        journal_ = Journal::open(options_.journal, {layout_fingerprint<Task, Result>(), options_.journal_key},
+                                 options_.journal_sync);
+      } catch (...) {
+        stop_workers();
+        MPI_Comm_free(&comm_);
+        throw;
+      }
+      warn_about_corrupt_records();
+    }
+    master_farms().push_back(comm_);
+  }
+
+  void finish_master() {
+    call_ = kNoCall;
+    auto ignore = [](std::size_t, Outcome<Result>&&) {};
+    Deliver none = ignore;
+    auto deadline = Clock::now() + std::chrono::duration<double>(options_.exit_grace_seconds);
+    for (Backoff backoff; !outstanding_.empty() && Clock::now() < deadline;) {
+      if (!poll_result(none)) backoff.pause(sending());
+    }
+    stop_workers();
+    if (local_) local_->shutdown();
+    std::erase(master_farms(), comm_);
+  }
+
+  // ---- one call ----
+
+  template <typename DeliverFn>
+  void run(std::span<const Task> tasks, DeliverFn&& deliver_fn) {
     if (rank_ != 0) throw std::logic_error("beowulf::TaskFarm: only the master (rank 0) submits tasks");
+    Deliver deliver = std::ref(deliver_fn);
     call_ = next_call_++;
     tasks_ = tasks;
     done_.assign(tasks.size(), 0);
@@ -160,14 +246,9 @@ class TaskFarm {
     cursor_ = 0;
     fill_todo(deliver);
     reporter_.start(tasks.size(), done_count_);
-    auto on_result = [&](std::size_t i, Outcome<Result>&& o) { deliver(i, std::move(o)); };
     while (done_count_ < tasks.size()) {
-      if (size_ == 1) {
-        run_locally(on_result);
-      } else {
-        deal();
-        if (!poll_result(on_result)) idle(on_result);
-      }
+      deal(deliver);
+      if (!poll_result(deliver)) idle(deliver);
       reporter_.update(done_count_);
     }
     reporter_.update(done_count_, true);
@@ -175,7 +256,6 @@ class TaskFarm {
   }
 
   /// The to-do list: every task not found in the journal (those are delivered now).
-  template <typename Deliver>
   void fill_todo(Deliver& deliver) {
     hashes_.assign(journal_.is_open() ? tasks_.size() : 0, 0);
     std::vector<char> bytes;
@@ -185,8 +265,7 @@ class TaskFarm {
         Writer(bytes).put(tasks_[i]);
         hashes_[i] = fnv1a(bytes.data(), bytes.size());
         if (auto o = from_journal(i)) {
-          done_[i] = 1;
-          ++done_count_;
+          accept(i);
           ++stats_.from_journal;
           deliver(i, std::move(*o));
           continue;
@@ -196,27 +275,45 @@ class TaskFarm {
     }
   }
 
-  /// Task i's outcome from the journal, when it holds one for this very task.
+  void accept(std::size_t i) {
+    done_[i] = 1;
+    ++done_count_;
+  }
+
+  /// Task i's outcome from the journal, when it holds one for this very task that
+  /// decodes in full.
   std::optional<Outcome<Result>> from_journal(std::size_t i) {
-    const Journal::Record* rec = journal_.find(call_, i);
-    if (!rec || rec->task_hash != hashes_[i]) return std::nullopt;
+    const Journal::Record* rec = journal_.find(call_, i, hashes_[i]);
+    if (!rec) return std::nullopt;
+    std::vector<char> bytes = journal_.result(*rec);
     try {
-      Reader r(rec->result.data(), rec->result.size());
-      return decode(rec->status, r);
+      Reader r(bytes.data(), bytes.size());
+      Outcome<Result> o = decode(rec->status == 0 ? detail::kOk : detail::kThrew, r);
+      if (r.remaining() != 0) return std::nullopt;  // not this result type: run it again
+      return o;
     } catch (const DecodeError&) {
-      return std::nullopt;  // written by another program: run the task again
+      return std::nullopt;
     }
   }
 
+  void warn_about_corrupt_records() const {
+    std::size_t n = journal_.corrupt_records();
+    if (n == 0) return;
+    std::fprintf(stderr, "taskfarm: warning: journal %s: %zu corrupt record%s skipped; %s task%s run again\n",
+                 journal_.path().c_str(), n, n == 1 ? "" : "s", n == 1 ? "its" : "their", n == 1 ? " is" : "s are");
+  }
+
   static Outcome<Result> decode(std::uint8_t status, Reader& r) {
-    if (status != 0) return TaskError{r.get<std::string>()};
+    if (status != detail::kOk) return TaskError{r.get<std::string>()};
     Result value{};
     r.get(value);
     return Outcome<Result>(std::move(value));
   }
 
   ChunkPolicy policy() const {
-    return {.workers = static_cast<std::size_t>(workers()), .in_flight = options_.in_flight,
+    std::size_t threads = 0;
+    for (int w : workers_) threads += threads_[w];
+    return {.workers = std::max<std::size_t>(1, threads), .in_flight = options_.in_flight,
             .target_batch_seconds = options_.target_batch_seconds, .max_chunk = options_.max_chunk};
   }
 
@@ -224,88 +321,114 @@ class TaskFarm {
     return measured_tasks_ ? measured_seconds_ / static_cast<double>(measured_tasks_) : -1.0;
   }
 
-  /// Hands out new batches to every worker with a free slot.
-  void deal() {
+  std::size_t slots(int w) const { return options_.in_flight * threads_[w]; }
+
+  /// Hands out new batches to every worker with a free slot; fails what is left when no
+  /// worker has a thread left.
+  void deal(Deliver& deliver) {
+    if (std::all_of(workers_.begin(), workers_.end(), [&](int w) { return threads_[w] == 0; })) {
+      for (; cursor_ < todo_.size(); ++cursor_) {
+        if (done_[todo_[cursor_]]) continue;
+        accept(todo_[cursor_]);
+        deliver(todo_[cursor_], TaskError{"not run: every task thread was lost to a task that timed out"});
+      }
+      return;
+    }
     for (bool sent = true; sent;) {
       sent = false;
-      for (int w = 1; w < size_ && cursor_ < todo_.size(); ++w) {
-        if (in_flight_[w] >= options_.in_flight) continue;
+      for (int w : workers_) {
+        if (cursor_ >= todo_.size()) return;
+        if (in_flight_[w] >= slots(w)) continue;
         std::size_t chunk = policy().next_chunk(todo_.size() - cursor_, mean_task_seconds());
-        cursor_ = send_batch(w, cursor_, cursor_ + chunk);
+        cursor_ = send_batch(w, cursor_, cursor_ + chunk, deliver);
         sent = true;
       }
     }
   }
 
   /// Builds the message for positions [begin, end) of the to-do list (fewer when it
-  /// would grow past kMaxMessageBytes) and records the batch. Returns where it ended.
-  std::size_t make_batch(int worker, std::size_t begin, std::size_t end, std::uint64_t& id) {
-    id = next_batch_++;
+  /// would grow past kMaxTaskBytes) and records the batch. A task too large for one
+  /// message is an error outcome, not sent. Returns where it ended and the batch id
+  /// (UINT64_MAX when nothing was sent).
+  std::pair<std::size_t, std::uint64_t> make_batch(int worker, std::size_t begin, std::size_t end,
+                                                   Deliver& deliver) {
     Batch b;
     b.worker = worker;
     b.call = call_;
     b.begin = begin;
     b.sent = Clock::now();
-    if (!spare_.empty()) {
-      b.message = std::move(spare_.back());
-      spare_.pop_back();
-    }
     b.message.clear();
     Writer w(b.message);
+    std::uint64_t id = next_batch_;
     w << id << std::uint32_t{0};
     std::size_t k = begin;
-    for (; k < end && (k == begin || b.message.size() < kMaxMessageBytes); ++k) w.put(tasks_[todo_[k]]);
+    for (; k < end && (k == begin || b.message.size() < kMaxTaskBytes); ++k) {
+      std::size_t mark = b.message.size();
+      w.put(tasks_[todo_[k]]);
+      if (b.message.size() <= options_.max_message_bytes) continue;
+      b.message.resize(mark);
+      if (k > begin) break;
+      refuse_large_task(todo_[k], deliver);  // alone too large
+      return {k + 1, UINT64_MAX};
+    }
     b.end = k;
-    auto count = static_cast<std::uint32_t>(k - begin);
-    std::memcpy(b.message.data() + sizeof(std::uint64_t), &count, sizeof count);
+    std::vector<char> count;
+    Writer(count) << static_cast<std::uint32_t>(k - begin);
+    std::memcpy(b.message.data() + 8, count.data(), 4);
+    ++next_batch_;
     ++stats_.batches;
     outstanding_.emplace(id, std::move(b));
-    return k;
+    return {k, id};
   }
 
-  std::size_t send_batch(int worker, std::size_t begin, std::size_t end) {
-    std::uint64_t id = 0;
-    std::size_t stop = make_batch(worker, begin, end, id);
+  void refuse_large_task(std::size_t i, Deliver& deliver) {
+    if (done_[i]) return;
+    std::size_t bytes = to_bytes(tasks_[i]).size();
+    accept(i);
+    deliver(i, TaskError{"the task is " + std::to_string(bytes) + " bytes, over the " +
+                         std::to_string(options_.max_message_bytes) + " one message may carry"});
+  }
+
+  std::size_t send_batch(int worker, std::size_t begin, std::size_t end, Deliver& deliver) {
+    auto [stop, id] = make_batch(worker, begin, end, deliver);
+    if (id == UINT64_MAX) return stop;
     Batch& b = outstanding_.at(id);
-    MPI_Isend(b.message.data(), static_cast<int>(b.message.size()), MPI_BYTE, worker, kTasks,
-              comm_, &b.request);
-    sending_.push_back(id);
+    if (worker == 0) {
+      local_->submit(b.message);
+    } else {
+      detail::send_bytes(b.message, worker, detail::kTasks, comm_, &b.request);
+      sending_.push_back(id);
+    }
     ++in_flight_[worker];
     return stop;
   }
 
-  /// One rank: the master runs the next batch itself, through the same message path.
-  template <typename OnResult>
-  void run_locally(OnResult& on_result) {
-    std::size_t chunk = policy().next_chunk(todo_.size() - cursor_, mean_task_seconds());
-    std::uint64_t id = 0;
-    cursor_ = make_batch(0, cursor_, cursor_ + chunk, id);
-    detail::run_batch(fn_, outstanding_.at(id).message, local_results_);
-    handle_results(local_results_, on_result);
-  }
-
   /// Receives and handles one result message when one is there; false when none is.
-  template <typename OnResult>
-  bool poll_result(OnResult& on_result) {
+  bool poll_result(Deliver& deliver) {
+    if (local_) {
+      local_->check_timeouts();
+      if (!local_->take(results_in_)) return false;
+      handle_results(0, results_in_, deliver);
+      return true;
+    }
     int flag = 0;
     MPI_Message msg;
     MPI_Status status;
-    MPI_Improbe(MPI_ANY_SOURCE, kResults, comm_, &flag, &msg, &status);
+    MPI_Improbe(MPI_ANY_SOURCE, detail::kResults, comm_, &flag, &msg, &status);
     if (!flag) return false;
     detail::receive(msg, status, results_in_);
-    handle_results(results_in_, on_result);
+    handle_results(status.MPI_SOURCE, results_in_, deliver);
     return true;
   }
 
   /// Nothing arrived: back off a little (not while a batch is still being sent: it moves
   /// only while the master calls into MPI), and give copies of stragglers to idle workers.
-  template <typename OnResult>
-  void idle(OnResult& on_result) {
+  void idle(Deliver& deliver) {
     Backoff backoff;
     for (int spins = 0; spins < 2000; ++spins) {
       backoff.pause(sending());
-      if (poll_result(on_result)) return;
-      if ((spins & 15) == 0) reissue_stragglers();
+      if (poll_result(deliver)) return;
+      if ((spins & 15) == 0) reissue_stragglers(deliver);
     }
   }
 
@@ -322,23 +445,18 @@ class TaskFarm {
     return false;
   }
 
-  void wait_for_result() {
-    auto ignore = [](std::size_t, Outcome<Result>&&) {};
-    for (Backoff backoff; !poll_result(ignore);) backoff.pause(sending());
-  }
-
-  void reissue_stragglers() {
+  void reissue_stragglers(Deliver& deliver) {
     if (cursor_ < todo_.size() || call_ == kNoCall) return;
-    for (int w = 1; w < size_; ++w) {
-      if (in_flight_[w] != 0) continue;
+    for (int w : workers_) {
+      if (in_flight_[w] != 0 || threads_[w] == 0) continue;
       Batch* late = oldest_straggler();
       if (!late) return;
       late->copied = true;
       std::size_t begin = late->begin, end = late->end;
       for (std::size_t k = begin; k < end; ++k) stats_.reissued += done_[todo_[k]] ? 0 : 1;
       std::uint64_t id = next_batch_;
-      send_batch(w, begin, end);
-      outstanding_.at(id).copied = true;
+      send_batch(w, begin, end, deliver);
+      if (auto it = outstanding_.find(id); it != outstanding_.end()) it->second.copied = true;
     }
   }
 
@@ -356,55 +474,93 @@ class TaskFarm {
     return oldest;
   }
 
-  /// Takes the results of one batch: journals the new ones, then delivers them.
-  template <typename OnResult>
-  void handle_results(const std::vector<char>& message, OnResult& on_result) {
+  /// Takes one results message from worker `from`: journals the new results, then
+  /// delivers them; tasks not run go back on the to-do list.
+  void handle_results(int from, const std::vector<char>& message, Deliver& deliver) {
     Reader r(message.data(), message.size());
     auto id = r.get<std::uint64_t>();
     auto seconds = r.get<double>();
+    auto first = r.get<std::uint32_t>();
     auto count = r.get<std::uint32_t>();
+    auto threads_left = r.get<std::uint32_t>();
+    if (threads_left < threads_[from]) {
+      stats_.lost_threads += threads_[from] - threads_left;
+      threads_[from] = threads_left;
+    }
     auto it = outstanding_.find(id);
     if (it == outstanding_.end()) throw DecodeError("a result for a batch never sent");
-    Batch b = std::move(it->second);
-    outstanding_.erase(it);
-    if (b.request != MPI_REQUEST_NULL) MPI_Wait(&b.request, MPI_STATUS_IGNORE);  // it arrived
-    if (b.worker > 0) --in_flight_[b.worker];
-    spare_.push_back(std::move(b.message));
-    if (b.call != call_) {
+    Batch& b = it->second;
+    std::uint32_t call = b.call;
+    std::size_t begin = b.begin + first;
+    b.received += count;
+    if (b.received >= b.end - b.begin) finish_batch(it);
+    if (call != call_) {
       stats_.duplicates += count;  // a late copy from a finished call
       return;
     }
     measured_seconds_ += seconds;
     measured_tasks_ += count;
+    take_results(r, begin, count, deliver);
+  }
+
+  void finish_batch(typename std::unordered_map<std::uint64_t, Batch>::iterator it) {
+    Batch& b = it->second;
+    if (b.request != MPI_REQUEST_NULL) MPI_Wait(&b.request, MPI_STATUS_IGNORE);  // it arrived
+    --in_flight_[b.worker];
+    outstanding_.erase(it);
+  }
+
+  void take_results(Reader& r, std::size_t begin, std::uint32_t count, Deliver& deliver) {
     accepted_.clear();
     journal_batch_.clear();
     for (std::uint32_t k = 0; k < count; ++k) {
-      std::size_t i = todo_[b.begin + k];
+      std::size_t i = todo_[begin + k];
       auto status = r.get<std::uint8_t>();
+      if (status == detail::kNotRun) {
+        if (!done_[i]) todo_.push_back(i);  // its thread was lost: hand it out again
+        continue;
+      }
       const char* start = r.position();
       Outcome<Result> o = decode(status, r);
       if (done_[i]) {
         ++stats_.duplicates;
         continue;
       }
-      done_[i] = 1;
-      ++done_count_;
+      accept(i);
       ++stats_.tasks_run;
+      stats_.timed_out += status == detail::kTimedOut;
       if (!journal_.is_open()) {
-        on_result(i, std::move(o));
+        deliver(i, std::move(o));
         continue;
       }
-      Journal::encode(journal_batch_, call_, i, hashes_[i], status, start,
+      Journal::encode(journal_batch_, call_, i, hashes_[i], status == detail::kOk ? 0 : 1, start,
                       static_cast<std::size_t>(r.position() - start));
       accepted_.emplace_back(i, std::move(o));
     }
     if (journal_batch_.empty()) return;
     journal_.write(journal_batch_);  // on disk before anyone sees them
-    for (auto& [i, o] : accepted_) on_result(i, std::move(o));
+    for (auto& [i, o] : accepted_) deliver(i, std::move(o));
   }
 
+  /// kStop to every worker, then drain what they still send until each says kStopped.
   void stop_workers() {
-    for (int w = 1; w < size_; ++w) MPI_Send(nullptr, 0, MPI_BYTE, w, kStop, comm_);
+    for (int w = 1; w < size_; ++w) MPI_Send(nullptr, 0, MPI_BYTE, w, detail::kStop, comm_);
+    for (int stopped = 0; stopped < size_ - 1;) {
+      MPI_Message msg;
+      MPI_Status status;
+      int flag = 0;
+      MPI_Improbe(MPI_ANY_SOURCE, MPI_ANY_TAG, comm_, &flag, &msg, &status);
+      if (!flag) {
+        sending();
+        continue;
+      }
+      detail::receive(msg, status, results_in_);
+      stopped += status.MPI_TAG == detail::kStopped;
+    }
+    for (auto& [id, b] : outstanding_) {
+      if (b.request != MPI_REQUEST_NULL) MPI_Wait(&b.request, MPI_STATUS_IGNORE);
+    }
+    outstanding_.clear();
   }
 
   Function fn_;
@@ -415,23 +571,26 @@ class TaskFarm {
   int exceptions_ = std::uncaught_exceptions();
   Journal journal_;
   FarmStats stats_;
+  std::unique_ptr<detail::WorkerSide<Task, Result>> worker_;   ///< on a worker rank
+  std::unique_ptr<detail::TaskRunner<Task, Result>> local_;    ///< with one rank
 
   // the current call (master)
   std::uint32_t call_ = kNoCall, next_call_ = 0;
   std::span<const Task> tasks_;
-  std::vector<std::size_t> todo_;   ///< task indices still to run, in hand-out order
+  std::vector<std::size_t> todo_;   ///< task indices to run, in hand-out order (not-run ones again)
   std::size_t cursor_ = 0;          ///< todo_[cursor_..] not handed out yet
   std::vector<char> done_;
   std::size_t done_count_ = 0;
   std::vector<std::uint64_t> hashes_;  ///< task fingerprints, with a journal
 
   // batches (master)
+  std::vector<int> workers_;             ///< ranks that run tasks (0 alone with one rank)
+  std::vector<std::size_t> threads_;     ///< task threads left per rank
   std::uint64_t next_batch_ = 0;
   std::unordered_map<std::uint64_t, Batch> outstanding_;
   std::vector<std::size_t> in_flight_;
   std::vector<std::uint64_t> sending_;  ///< batches whose MPI_Isend may not be done
-  std::vector<std::vector<char>> spare_;
-  std::vector<char> results_in_, local_results_, journal_batch_;
+  std::vector<char> results_in_, journal_batch_;
   std::vector<std::pair<std::size_t, Outcome<Result>>> accepted_;
   double measured_seconds_ = 0;
   std::size_t measured_tasks_ = 0;

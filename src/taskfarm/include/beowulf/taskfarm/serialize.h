@@ -1,23 +1,39 @@
 #pragma once
 // Serialization of task and result values into byte buffers, the body of one MPI message
-// or one journal record. Built in: trivially copyable types (copied as bytes),
-// std::string, std::vector and std::optional of serializable types, std::pair.
-// A user type opts in with two functions found by argument-dependent lookup:
+// or one journal record. The encoding is the same on every machine (the portable wire),
+// so an armhf board and an x86_64 master can share a job and a journal:
+//   - integers, enums and bool: little-endian, fixed width; `long`, `unsigned long`
+//     (and so size_t, time_t) always take 8 bytes, and a value that does not fit the
+//     receiver's type is a DecodeError; float and double: IEEE, little-endian;
+//   - std::string, std::vector, std::array, std::optional, std::pair: a u64 length,
+//     then the elements;
+//   - a struct with no padding and no floats (std::has_unique_object_representations):
+//     its bytes, as they are in memory (its size is in the layout check, layout.h);
+//   - any other plain struct (an aggregate): member by member (fields.h), so padding is
+//     never sent and never hashed;
+//   - a user type through two functions found by argument-dependent lookup:
 //
 //   void serialize(beowulf::Writer& w, const Tile& t) { w << t.x << t.y << t.name; }
 //   void deserialize(beowulf::Reader& r, Tile& t) { r >> t.x >> t.y >> t.name; }
 //
-// Bytes are in the machine's own order: every rank of a job runs the same binary.
+// A type that fits none of these (a class with padding and no hook, long double) does
+// not compile, with a message saying to add the two functions.
 
+#include <algorithm>
+#include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <utility>
 #include <vector>
+
+#include "beowulf/taskfarm/fields.h"
 
 namespace beowulf {
 
@@ -35,6 +51,71 @@ concept HasSerializeHook = requires(Writer& w, Reader& r, const T& c, T& m) {
   serialize(w, c);
   deserialize(r, m);
 };
+
+namespace wire {
+
+/// Integers, enums, bool, float and double: encoded on their own, little-endian.
+template <typename T>
+concept Scalar = (std::is_arithmetic_v<T> || std::is_enum_v<T>) && !HasSerializeHook<T>;
+
+/// A class sent as its bytes: trivially copyable, no padding bits, no floats.
+template <typename T>
+concept RawBytes = std::is_class_v<T> && !HasSerializeHook<T> && std::is_trivially_copyable_v<T> &&
+                   std::has_unique_object_representations_v<T>;
+
+/// A plain struct sent member by member (it has padding or floats).
+template <typename T>
+concept ByMembers = std::is_class_v<T> && !HasSerializeHook<T> && !RawBytes<T> &&
+                    std::is_aggregate_v<T> && std::is_trivially_copyable_v<T>;
+
+/// Bytes of a scalar on the wire: its own size, but 8 for long and unsigned long, whose
+/// size differs between 32- and 64-bit machines.
+template <typename T>
+constexpr std::size_t scalar_size() {
+  if constexpr (std::is_enum_v<T>) {
+    return scalar_size<std::underlying_type_t<T>>();
+  } else if constexpr (std::is_same_v<T, long> || std::is_same_v<T, unsigned long>) {
+    return 8;
+  } else {
+    static_assert(!std::is_same_v<T, long double>,
+                  "beowulf: long double differs between machines: send a double, or give the type "
+                  "serialize(Writer&, const T&) and deserialize(Reader&, T&) functions");
+    return sizeof(T);
+  }
+}
+
+/// Whether a T is on the wire exactly as in memory, so that a vector of them is one copy.
+template <typename T>
+constexpr bool same_in_memory() {
+  if constexpr (Scalar<T>) {
+    return std::endian::native == std::endian::little && scalar_size<T>() == sizeof(T) &&
+           !std::is_same_v<T, bool>;
+  } else {
+    return RawBytes<T>;
+  }
+}
+
+/// The 64-bit wire value of an 8-byte scalar as a T (a 4-byte long on a 32-bit
+/// machine); DecodeError when it does not fit.
+template <typename T>
+T narrow(std::uint64_t bits) {
+  if constexpr (sizeof(T) >= 8) {
+    return static_cast<T>(bits);
+  } else if constexpr (std::is_signed_v<T>) {
+    auto v = static_cast<std::int64_t>(bits);
+    if (v < std::numeric_limits<T>::min() || v > std::numeric_limits<T>::max())
+      throw DecodeError("a value of " + std::to_string(v) + " does not fit in " +
+                        std::to_string(sizeof(T)) + " bytes");
+    return static_cast<T>(v);
+  } else {
+    if (bits > std::numeric_limits<T>::max())
+      throw DecodeError("a value of " + std::to_string(bits) + " does not fit in " +
+                        std::to_string(sizeof(T)) + " bytes");
+    return static_cast<T>(bits);
+  }
+}
+
+}  // namespace wire
 
 /// Appends values to a byte buffer it does not own.
 class Writer {
@@ -56,14 +137,37 @@ class Writer {
   void put(const T& value) {
     if constexpr (HasSerializeHook<T>) {
       serialize(*this, value);
-    } else if constexpr (std::is_trivially_copyable_v<T>) {
+    } else if constexpr (wire::Scalar<T>) {
+      put_scalar(value);
+    } else if constexpr (wire::RawBytes<T>) {
       bytes(&value, sizeof(T));
+    } else if constexpr (wire::ByMembers<T>) {
+      detail::with_fields(value, [this](const auto&... member) { (put(member), ...); });
     } else {
       put_container(value);
     }
   }
 
  private:
+  template <typename T>
+  void put_scalar(const T& value) {
+    constexpr std::size_t n = wire::scalar_size<T>();
+    if constexpr (wire::same_in_memory<T>()) {
+      bytes(&value, n);
+    } else if constexpr (std::is_floating_point_v<T>) {
+      char b[sizeof(T)];
+      std::memcpy(b, &value, sizeof(T));
+      if constexpr (std::endian::native == std::endian::big) std::reverse(b, b + sizeof(T));
+      bytes(b, sizeof(T));
+    } else {
+      // Two's complement, sign-extended to 64 bits, then the low n bytes in order.
+      auto bits = static_cast<std::uint64_t>(value);
+      char b[n];
+      for (std::size_t i = 0; i < n; ++i) b[i] = static_cast<char>((bits >> (8 * i)) & 0xff);
+      bytes(b, n);
+    }
+  }
+
   void put_container(const std::string& s) {
     put<std::uint64_t>(s.size());
     bytes(s.data(), s.size());
@@ -71,11 +175,15 @@ class Writer {
   template <typename T>
   void put_container(const std::vector<T>& v) {
     put<std::uint64_t>(v.size());
-    if constexpr (std::is_trivially_copyable_v<T> && !HasSerializeHook<T>) {
+    if constexpr (wire::same_in_memory<T>()) {
       bytes(v.data(), v.size() * sizeof(T));
     } else {
       for (const T& item : v) put(item);
     }
+  }
+  template <typename T, std::size_t N>
+  void put_container(const std::array<T, N>& a) {
+    for (const T& item : a) put(item);
   }
   template <typename T>
   void put_container(const std::optional<T>& o) {
@@ -90,15 +198,15 @@ class Writer {
   template <typename T>
   void put_container(const T&) {
     static_assert(sizeof(T) == 0,
-                  "beowulf: this type is not serializable: give it serialize(Writer&, const T&) "
-                  "and deserialize(Reader&, T&) functions");
+                  "beowulf: this type is not serializable (a class with padding, or not a plain "
+                  "struct): give it serialize(Writer&, const T&) and deserialize(Reader&, T&) functions");
   }
 
   std::vector<char>& out_;
 };
 
 /// Reads values back from a byte range it does not own. Throws DecodeError when the
-/// range ends before the value does.
+/// range ends before the value does, or a value does not fit the type asked for.
 class Reader {
  public:
   Reader(const char* data, std::size_t size) : at_(data), end_(data + size) {}
@@ -137,8 +245,12 @@ class Reader {
   void get(T& value) {
     if constexpr (HasSerializeHook<T>) {
       deserialize(*this, value);
-    } else if constexpr (std::is_trivially_copyable_v<T>) {
+    } else if constexpr (wire::Scalar<T>) {
+      get_scalar(value);
+    } else if constexpr (wire::RawBytes<T>) {
       bytes(&value, sizeof(T));
+    } else if constexpr (wire::ByMembers<T>) {
+      detail::with_fields(value, [this](auto&... member) { (get(member), ...); });
     } else {
       get_container(value);
     }
@@ -148,6 +260,35 @@ class Reader {
   void need(std::size_t size) const {
     if (size > remaining()) throw DecodeError("message ends before the value does");
   }
+
+  template <typename T>
+  void get_scalar(T& value) {
+    constexpr std::size_t n = wire::scalar_size<T>();
+    if constexpr (wire::same_in_memory<T>()) {
+      bytes(&value, n);
+    } else if constexpr (std::is_floating_point_v<T>) {
+      char b[sizeof(T)];
+      bytes(b, sizeof(T));
+      if constexpr (std::endian::native == std::endian::big) std::reverse(b, b + sizeof(T));
+      std::memcpy(&value, b, sizeof(T));
+    } else if constexpr (std::is_same_v<T, bool>) {
+      auto b = get<std::uint8_t>();
+      if (b > 1) throw DecodeError("a bool that is neither 0 nor 1");
+      value = b == 1;
+    } else if constexpr (std::is_enum_v<T>) {
+      value = static_cast<T>(get<std::underlying_type_t<T>>());
+    } else {
+      unsigned char b[n];
+      bytes(b, n);
+      std::uint64_t bits = 0;
+      for (std::size_t i = 0; i < n; ++i) bits |= std::uint64_t{b[i]} << (8 * i);
+      if constexpr (std::is_signed_v<T> && n < 8) {
+        if ((bits >> (8 * n - 1)) & 1) bits |= ~std::uint64_t{0} << (8 * n);  // sign-extend
+      }
+      value = wire::narrow<T>(bits);
+    }
+  }
+
   std::size_t count(std::size_t element_size) {
     auto n = get<std::uint64_t>();
     if (element_size != 0 && n > remaining() / element_size)
@@ -160,7 +301,7 @@ class Reader {
   }
   template <typename T>
   void get_container(std::vector<T>& v) {
-    if constexpr (std::is_trivially_copyable_v<T> && !HasSerializeHook<T>) {
+    if constexpr (wire::same_in_memory<T>()) {
       v.resize(count(sizeof(T)));
       bytes(v.data(), v.size() * sizeof(T));
     } else {
@@ -169,9 +310,15 @@ class Reader {
       for (T& item : v) get(item);
     }
   }
+  template <typename T, std::size_t N>
+  void get_container(std::array<T, N>& a) {
+    for (T& item : a) get(item);
+  }
   template <typename T>
   void get_container(std::optional<T>& o) {
-    if (get<std::uint8_t>()) {
+    auto present = get<std::uint8_t>();
+    if (present > 1) throw DecodeError("an optional marked neither 0 nor 1");
+    if (present) {
       o.emplace();
       get(*o);
     } else {

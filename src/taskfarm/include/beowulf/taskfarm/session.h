@@ -2,6 +2,8 @@
 // beowulf::mpi::Session: MPI_Init on construction, MPI_Finalize on destruction. When the
 // session ends because an exception is leaving main, the whole job is aborted
 // (MPI_Abort) instead: the other ranks may be waiting for this one and must not hang.
+// MPI is initialised for threads that do not call MPI (MPI_THREAD_FUNNELED): the farm's
+// task threads compute, the main thread alone sends and receives.
 
 #include <mpi.h>
 
@@ -15,7 +17,8 @@ class Session {
   Session(int& argc, char**& argv) {
     int initialized = 0;
     MPI_Initialized(&initialized);
-    if (!initialized) MPI_Init(&argc, &argv);
+    int provided = 0;
+    if (!initialized) MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
     owns_ = !initialized;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
     MPI_Comm_size(MPI_COMM_WORLD, &size_);

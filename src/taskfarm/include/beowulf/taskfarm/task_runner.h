@@ -1,0 +1,267 @@
+#pragma once
+// TaskRunner: the threads of one rank that run batches of tasks, while the rank's main
+// thread alone talks MPI (MPI_THREAD_FUNNELED). The main thread submits kTasks messages
+// and takes finished kResults messages (wire.h for both layouts); a batch whose results
+// would pass the message limit goes back in several messages.
+//
+// A task that runs past `timeout_seconds` (0: no limit) is answered by the main thread:
+// the results finished before it, an error for it, "not run" for the rest of its batch
+// (the master hands those out again). Its thread is abandoned (a thread cannot be killed:
+// it goes on until the task returns, or the process ends) and the rank has one thread
+// fewer; with none left it answers every batch "not run", and the master stops sending
+// to it. At shutdown, threads still inside a task (a straggler copy that lost, a task
+// that never returns) are detached, not waited for.
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "beowulf/taskfarm/serialize.h"
+#include "beowulf/taskfarm/wire.h"
+
+namespace beowulf::detail {
+
+template <typename Task, typename Result>
+class TaskRunner {
+ public:
+  using Function = std::function<Result(const Task&)>;
+
+  TaskRunner(Function fn, std::size_t threads, double timeout_seconds, std::size_t max_message)
+      : shared_(std::make_shared<Shared>()), timeout_(timeout_seconds) {
+    shared_->fn = std::move(fn);
+    shared_->max_message = max_message;
+    for (std::size_t i = 0; i < std::max<std::size_t>(1, threads); ++i) {
+      auto slot = std::make_shared<Slot>();
+      slots_.push_back(slot);
+      threads_.emplace_back([shared = shared_, slot] { work(*shared, *slot); });
+    }
+  }
+  TaskRunner(const TaskRunner&) = delete;
+  TaskRunner& operator=(const TaskRunner&) = delete;
+  ~TaskRunner() { shutdown(); }
+
+  /// Threads not lost to a timed-out task.
+  std::size_t live_threads() const { return slots_.size(); }
+
+  /// Queues a kTasks message; with no thread left, answers it "not run" at once.
+  void submit(std::vector<char> batch) {
+    std::lock_guard lock(shared_->mutex);
+    if (slots_.empty()) {
+      answer_not_run(batch);
+      return;
+    }
+    shared_->queue.push_back(std::move(batch));
+    shared_->wake.notify_one();
+  }
+
+  /// A finished kResults message, when there is one. `threads left` is filled in here.
+  bool take(std::vector<char>& out) {
+    std::lock_guard lock(shared_->mutex);
+    if (shared_->done.empty()) return false;
+    out = std::move(shared_->done.front());
+    shared_->done.pop_front();
+    set_threads_left(out, static_cast<std::uint32_t>(slots_.size()));
+    return true;
+  }
+
+  /// Answers every task that has run past the timeout and abandons its thread.
+  void check_timeouts() {
+    if (timeout_ <= 0) return;
+    auto now = Clock::now().time_since_epoch().count();
+    auto limit = static_cast<std::int64_t>(timeout_ * 1e9);
+    std::lock_guard lock(shared_->mutex);
+    for (std::size_t i = 0; i < slots_.size();) {
+      Slot& s = *slots_[i];
+      std::int64_t started = s.started.load();
+      if (started == 0 || now - started < limit) {
+        ++i;
+        continue;
+      }
+      answer_timed_out(s);
+      s.abandoned = true;
+      threads_[i].detach();
+      slots_.erase(slots_.begin() + static_cast<long>(i));
+      threads_.erase(threads_.begin() + static_cast<long>(i));
+      // Without threads, the batches still queued are answered "not run".
+      if (slots_.empty()) drain_queue_not_run();
+    }
+  }
+
+  /// Ends the threads: the idle ones are joined, those inside a task detached.
+  void shutdown() {
+    {
+      std::lock_guard lock(shared_->mutex);
+      shared_->stopping = true;
+      shared_->queue.clear();
+      for (auto& s : slots_) s->abandoned = true;
+    }
+    shared_->wake.notify_all();
+    for (std::size_t i = 0; i < threads_.size(); ++i) {
+      if (!threads_[i].joinable()) continue;
+      if (slots_[i]->started.load() != 0) threads_[i].detach();
+      else threads_[i].join();
+    }
+    threads_.clear();
+    slots_.clear();
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+
+  struct Shared {
+    Function fn;
+    std::size_t max_message = 0;
+    std::mutex mutex;
+    std::condition_variable wake;
+    std::deque<std::vector<char>> queue, done;
+    bool stopping = false;
+  };
+
+  /// What one thread is doing, read by the main thread under the mutex.
+  struct Slot {
+    std::atomic<std::int64_t> started{0};  ///< when the current task began (ns); 0: idle
+    bool abandoned = false;
+    std::uint64_t batch = 0;
+    std::uint32_t count = 0;     ///< tasks in the batch
+    std::uint32_t first = 0;     ///< of the results in `out`
+    std::uint32_t finished = 0;  ///< results in `out`
+    double seconds = 0;          ///< compute time of the results in `out`
+    std::vector<char> out;
+  };
+
+  static void work(Shared& shared, Slot& slot) {
+    std::vector<char> in, one;
+    for (;;) {
+      {
+        std::unique_lock lock(shared.mutex);
+        shared.wake.wait(lock, [&] { return shared.stopping || !shared.queue.empty() || slot.abandoned; });
+        if (shared.stopping || slot.abandoned) return;
+        in = std::move(shared.queue.front());
+        shared.queue.pop_front();
+      }
+      if (!run(shared, slot, in, one)) return;
+    }
+  }
+
+  /// Runs one batch; false when the thread was abandoned meanwhile.
+  static bool run(Shared& shared, Slot& slot, const std::vector<char>& in, std::vector<char>& one) {
+    Reader r(in.data(), in.size());
+    auto id = r.get<std::uint64_t>();
+    auto count = r.get<std::uint32_t>();
+    {
+      std::lock_guard lock(shared.mutex);
+      slot.batch = id;
+      slot.count = count;
+      slot.first = slot.finished = 0;
+      slot.seconds = 0;
+      begin_results(slot.out, id, 0, 0);
+    }
+    Task task{};
+    for (std::uint32_t k = 0; k < count; ++k) {
+      one.clear();
+      auto start = Clock::now();
+      slot.started = start.time_since_epoch().count();
+      run_one(shared, r, task, one);
+      double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+      std::lock_guard lock(shared.mutex);
+      slot.started = 0;
+      if (slot.abandoned) return false;
+      if (slot.out.size() + one.size() > shared.max_message && slot.finished > 0) flush(shared, slot);
+      slot.out.insert(slot.out.end(), one.begin(), one.end());
+      ++slot.finished;
+      slot.seconds += seconds;
+    }
+    std::lock_guard lock(shared.mutex);
+    flush(shared, slot);
+    return true;
+  }
+
+  /// Appends task k's status and result (or error) to `one`.
+  static void run_one(Shared& shared, Reader& r, Task& task, std::vector<char>& one) {
+    Writer w(one);
+    std::string error;
+    try {
+      r.get(task);
+    } catch (const DecodeError& e) {
+      w << kThrew << std::string("task could not be decoded: ") + e.what();
+      return;
+    }
+    try {
+      Result result = shared.fn(task);
+      w << kOk;
+      w.put(result);
+      if (one.size() + kResultsHeader <= shared.max_message) return;
+      error = "the result is " + std::to_string(one.size() - 1) + " bytes, over the " +
+              std::to_string(shared.max_message - kResultsHeader - 1) + " one message may carry";
+    } catch (const std::exception& e) {
+      error = e.what();
+    } catch (...) {
+      error = "task threw an exception that is not a std::exception";
+    }
+    one.clear();  // drop what a failing serialize hook may have written
+    w << kThrew << error;
+  }
+
+  /// Moves the results in slot.out to the done queue as one message (mutex held).
+  static void flush(Shared& shared, Slot& slot) {
+    end_results(slot.out, slot.finished, slot.seconds);
+    shared.done.push_back(std::move(slot.out));
+    slot.first += slot.finished;
+    slot.out = {};
+    begin_results(slot.out, slot.batch, slot.first, 0);
+    slot.finished = 0;
+    slot.seconds = 0;
+  }
+
+  /// The answer for the batch of a timed-out thread (mutex held).
+  void answer_timed_out(Slot& s) {
+    Writer w(s.out);
+    w << kTimedOut << "the task ran past its timeout of " + seconds_text(timeout_);
+    std::uint32_t not_run = s.count - s.first - s.finished - 1;
+    for (std::uint32_t k = 0; k < not_run; ++k) w << kNotRun;
+    end_results(s.out, s.finished + 1 + not_run, s.seconds);
+    shared_->done.push_back(std::move(s.out));
+  }
+
+  void drain_queue_not_run() {
+    auto queued = std::move(shared_->queue);
+    shared_->queue.clear();
+    for (auto& batch : queued) answer_not_run(batch);
+  }
+
+  /// Answers every task of `batch` "not run" (mutex held).
+  void answer_not_run(const std::vector<char>& batch) {
+    Reader r(batch.data(), batch.size());
+    auto id = r.get<std::uint64_t>();
+    auto count = r.get<std::uint32_t>();
+    std::vector<char> out;
+    begin_results(out, id, 0, 0);
+    for (std::uint32_t k = 0; k < count; ++k) out.push_back(static_cast<char>(kNotRun));
+    end_results(out, count, 0.0);
+    shared_->done.push_back(std::move(out));
+  }
+
+  static std::string seconds_text(double s) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g s", s);
+    return text;
+  }
+
+  std::shared_ptr<Shared> shared_;
+  std::vector<std::shared_ptr<Slot>> slots_;
+  std::vector<std::thread> threads_;
+  double timeout_;
+};
+
+}  // namespace beowulf::detail

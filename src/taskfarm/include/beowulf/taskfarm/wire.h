@@ -1,0 +1,93 @@
+#pragma once
+// The farm's messages, on the farm's own communicator (every integer little-endian,
+// serialize.h):
+//   master -> worker  kTasks    batch id u64 | count u32 | count x task
+//   worker -> master  kResults  batch id u64 | compute seconds f64 | first u32 | count u32 |
+//                               threads left u32 | count x (status u8 | its body)
+//   master -> worker  kStop     empty: finish, answer kStopped, return
+//   worker -> master  kStopped  empty: nothing more will come from this worker
+//   master -> worker  kYield    empty: leave the serving loop, the program makes another farm
+// A kResults message holds the results of tasks [first, first + count) of its batch; a
+// batch whose results would pass the message limit comes back in several. Status:
+// kOk (the result), kThrew and kTimedOut (a message), kNotRun (no body: hand it out again).
+// One message per batch, received at the size it has (MPI_Mprobe): never a size message
+// followed by a data message. Sizes are checked against INT_MAX before they reach MPI.
+
+#include <mpi.h>
+
+#include <chrono>
+#include <climits>
+#include <cstdint>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "beowulf/taskfarm/serialize.h"
+
+namespace beowulf::detail {
+
+enum Tag : int { kTasks = 1, kResults = 2, kStop = 3, kStopped = 4, kYield = 5, kLayout = 6 };
+
+inline constexpr std::uint8_t kOk = 0, kThrew = 1, kTimedOut = 2, kNotRun = 3;
+inline constexpr std::size_t kResultsHeader = 8 + 8 + 4 + 4 + 4;
+inline constexpr std::size_t kMaxMessage = INT_MAX;  ///< what an MPI count of bytes can say
+
+/// Starts a kResults message in `out` (cleared): its header, to be completed by end_results.
+inline void begin_results(std::vector<char>& out, std::uint64_t id, std::uint32_t first,
+                          std::uint32_t threads_left) {
+  out.clear();
+  Writer w(out);
+  w << id << 0.0 << first << std::uint32_t{0} << threads_left;
+}
+
+/// Fills in the count and compute seconds of a kResults message.
+inline void end_results(std::vector<char>& out, std::uint32_t count, double seconds) {
+  std::vector<char> fields;
+  Writer w(fields);
+  w << seconds;
+  std::memcpy(out.data() + 8, fields.data(), 8);
+  fields.clear();
+  w << count;
+  std::memcpy(out.data() + 20, fields.data(), 4);
+}
+
+inline void set_threads_left(std::vector<char>& out, std::uint32_t threads) {
+  std::vector<char> fields;
+  Writer(fields) << threads;
+  std::memcpy(out.data() + 24, fields.data(), 4);
+}
+
+/// Spins on MPI, then sleeps a little longer each time, so that an idle rank leaves the
+/// core to the threads and ranks that compute; never sleeps while `busy` (a large message
+/// moves only while both sides call into MPI).
+struct Backoff {
+  int spins = 0;
+  void pause(bool busy) {
+    if (busy) {
+      spins = 0;
+      return;
+    }
+    if (++spins < 256) return;
+    std::this_thread::sleep_for(std::chrono::microseconds(spins < 1024 ? 5 : 50));
+  }
+};
+
+/// Receives the probed message into `into`, resized to its length.
+inline void receive(MPI_Message& msg, MPI_Status& status, std::vector<char>& into) {
+  int size = 0;
+  MPI_Get_count(&status, MPI_BYTE, &size);
+  into.resize(static_cast<std::size_t>(size));
+  MPI_Mrecv(into.data(), size, MPI_BYTE, &msg, &status);
+}
+
+/// MPI_Isend of `bytes`; throws std::length_error rather than let the size overflow int.
+inline void send_bytes(const std::vector<char>& bytes, int to, int tag, MPI_Comm comm, MPI_Request* request) {
+  if (bytes.size() > kMaxMessage)
+    throw std::length_error("beowulf::TaskFarm: a message of " + std::to_string(bytes.size()) +
+                            " bytes is over the " + std::to_string(kMaxMessage) + " MPI can send");
+  MPI_Isend(bytes.data(), static_cast<int>(bytes.size()), MPI_BYTE, to, tag, comm, request);
+}
+
+}  // namespace beowulf::detail
