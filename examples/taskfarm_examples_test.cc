@@ -10,6 +10,8 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "example_run.h"
 
@@ -65,6 +67,34 @@ TEST_P(Examples, MandelbrotWritesAPngOfTheAskedSize) {
   EXPECT_EQ(big_endian(16), 320u);
   EXPECT_EQ(big_endian(20), 200u);
   EXPECT_GT(bytes.size(), 2000u) << "a picture, not a blank";
+}
+
+/// The best value of the knapsack instance beowulf-knapsack builds, by dynamic
+/// programming over the capacity: the answer the branch and bound must find.
+std::uint64_t knapsack_by_dp(int count, std::uint64_t seed) {
+  std::uint64_t x = seed, total = 0;
+  auto next = [&] { return (x = x * 6364136223846793005ull + 1442695040888963407ull) >> 33; };
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> items;  // weight, value
+  for (int i = 0; i < count; ++i) {
+    std::uint64_t w = 1 + next() % 100, v = 1 + next() % 100;
+    items.emplace_back(w, v);
+    total += w;
+  }
+  std::vector<std::uint64_t> best(total / 2 + 1, 0);
+  for (auto [w, v] : items)
+    for (std::size_t c = best.size(); c-- > w;) best[c] = std::max(best[c], best[c - w] + v);
+  return best.back();
+}
+
+TEST_P(Examples, KnapsackBranchAndBoundFindsTheOptimum) {
+  for (auto [items, seed] : {std::pair{40, 1}, std::pair{56, 7}}) {
+    // A small budget per task: the search is many tasks, most of them submitted by the callback.
+    auto r = run_example(GetParam(), "beowulf-knapsack",
+                         {"--items", std::to_string(items), "--seed", std::to_string(seed), "--nodes-per-task", "20"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_THAT(r.out, ::testing::StartsWith("best value " + std::to_string(knapsack_by_dp(items, seed)) + ", weight "));
+    EXPECT_THAT(r.out, ::testing::ContainsRegex("\nsearch: [1-9][0-9]+ tasks\n$"));
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Ranks, Examples, ::testing::Values(1, 2, 4));

@@ -353,5 +353,31 @@ TEST_F(FarmTest, ARankWithAnotherLayoutStopsEveryRankWithOneMessage) {
                          "little-endian\\): every rank stops\\."));
 }
 
+// Dynamic work: the callback of run() adds tasks while results arrive.
+TEST_P(FarmRanks, RunTakesTasksSubmittedByItsCallback) {
+  auto r = run_probe(GetParam(), {"--tasks", "200", "--dynamic"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "delivered 200\n" + expected_sum(200));
+}
+
+TEST_P(FarmRanks, RunStopsWhenItsCallbackSaysSo) {
+  auto r = run_probe(GetParam(), {"--tasks", "100000", "--ms", "1", "--stop-after", "10"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "delivered 10\n") << "no callback after stop, and no waiting for the 100000";
+}
+
+TEST_P(FarmRanks, ReduceFoldsEveryResult) {
+  auto r = run_probe(GetParam(), {"--tasks", "1000", "--reduce"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("reduced = " + expected_sum(1000).substr(6)));
+}
+
+TEST_P(FarmRanks, TheContextReachesEveryWorkerAndSetupRunsFirst) {
+  auto r = run_probe(GetParam(), {"--tasks", "100", "--context", "1000"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // sum of i*i + 1 + 1000 for i < 100
+  EXPECT_EQ(r.out, "sum = " + std::to_string(328350 + 100 + 100000) + "\nerrors = 0\n");
+}
+
 }  // namespace
 }  // namespace beowulf

@@ -16,6 +16,11 @@
 //   --two-farms   a second farm (i -> i + 1) alive at once; prints its sum as "sum2 = S"
 //   --fake-layout-rank R   rank R claims another layout of the types (handshake test)
 //   --max-message B  messages carry at most B bytes; --result-bytes N  results are N-byte strings
+//   --dynamic     run() from task 0 alone; the result of task i submits task i + 1 (while < N)
+//   --stop-after K  with --dynamic or alone: run() stops after K results; prints "delivered K"
+//   --reduce      reduce() adds the results; prints "reduced = S"
+//   --context C   tasks give i*i + 1 + C, C sent once as the farm's context; every rank's
+//                 worker_setup must have run before its tasks (they throw otherwise)
 // The last lines are "sum = S", "errors = E" and the farm's counters.
 #include <fcntl.h>
 #include <unistd.h>
@@ -45,7 +50,9 @@ struct Args {
   std::size_t threads = 0, max_message = 0, result_bytes = 0;
   double timeout = 0;
   std::string key;
-  bool as_double = false, two_farms = false;
+  bool as_double = false, two_farms = false, dynamic = false, reduce = false;
+  std::uint64_t stop_after = 0;
+  std::int64_t context = -1;
   int fake_layout_rank = -1;
 };
 
@@ -59,6 +66,8 @@ Args parse(int argc, char** argv) {
     if (arg == "--master-fails") { a.master_fails = true; continue; }
     if (arg == "--as-double") { a.as_double = true; continue; }
     if (arg == "--two-farms") { a.two_farms = true; continue; }
+    if (arg == "--dynamic") { a.dynamic = true; continue; }
+    if (arg == "--reduce") { a.reduce = true; continue; }
     ++i;
     if (arg == "--tasks") a.tasks = std::strtoull(next, nullptr, 10);
     else if (arg == "--ms") a.ms = std::atoi(next);
@@ -67,6 +76,8 @@ Args parse(int argc, char** argv) {
     else if (arg == "--fail-every") a.fail_every = std::strtoull(next, nullptr, 10);
     else if (arg == "--straggler") a.straggler = std::atoll(next);
     else if (arg == "--marker") a.marker = next;
+    else if (arg == "--stop-after") a.stop_after = std::strtoull(next, nullptr, 10);
+    else if (arg == "--context") a.context = std::atoll(next);
     else if (arg == "--threads") a.threads = std::strtoull(next, nullptr, 10);
     else if (arg == "--timeout") a.timeout = std::atof(next);
     else if (arg == "--hang") a.hang = std::atoll(next);
@@ -129,8 +140,54 @@ int run_large_results(beowulf::mpi::Session& mpi, const Args& args) {
   return 0;
 }
 
+/// --dynamic / --stop-after: run() with a callback that submits and stops.
+int run_dynamic(beowulf::TaskFarm<std::uint64_t, std::uint64_t>& farm, const Args& args) {
+  std::vector<std::uint64_t> first;
+  if (args.dynamic) first.push_back(0);
+  else for (std::uint64_t i = 0; i < args.tasks; ++i) first.push_back(i);
+  std::uint64_t sum = 0, delivered = 0;
+  farm.run(first, [&](const std::uint64_t& i, beowulf::Outcome<std::uint64_t>&& r,
+                      beowulf::FarmControl<std::uint64_t>& control) {
+    sum += r.value();
+    ++delivered;
+    if (args.dynamic && i + 1 < args.tasks) control.submit(i + 1);
+    if (args.stop_after && delivered == args.stop_after) control.stop();
+  });
+  std::printf("delivered %llu\n", static_cast<unsigned long long>(delivered));
+  if (!args.stop_after) std::printf("sum = %llu\n", static_cast<unsigned long long>(sum));
+  return 0;
+}
+
+/// --context: the offset goes to every rank once; worker_setup marks each rank ready.
+int run_with_context(beowulf::mpi::Session& mpi, const Args& args) {
+  static bool ready = false;
+  beowulf::FarmOptions options = farm_options(mpi, args);
+  options.worker_setup = [] { ready = true; };
+  std::vector<std::uint64_t> context;
+  if (mpi.is_master()) context.push_back(static_cast<std::uint64_t>(args.context));
+  beowulf::TaskFarm<std::uint64_t, std::uint64_t> farm(
+      mpi, context,
+      [](const std::vector<std::uint64_t>& c, const std::uint64_t& i) -> std::uint64_t {
+        if (!ready) throw std::runtime_error("worker_setup did not run");
+        return i * i + 1 + c.at(0);
+      },
+      options);
+  if (!farm.is_master()) return 0;
+  std::vector<std::uint64_t> tasks(args.tasks);
+  for (std::uint64_t i = 0; i < args.tasks; ++i) tasks[i] = i;
+  std::uint64_t sum = 0, errors = 0;
+  for (auto& r : farm.map(tasks)) {
+    if (r.ok()) sum += *r;
+    else ++errors;
+  }
+  std::printf("sum = %llu\nerrors = %llu\n", static_cast<unsigned long long>(sum),
+              static_cast<unsigned long long>(errors));
+  return 0;
+}
+
 int run(beowulf::mpi::Session& mpi, const Args& args) {
   if (args.as_double) return run_as_double(mpi, args);
+  if (args.context >= 0) return run_with_context(mpi, args);
   if (args.result_bytes) return run_large_results(mpi, args);
   auto task = [&](const std::uint64_t& i) -> std::uint64_t {
     if (static_cast<std::int64_t>(i) == args.straggler && first_run(args))
@@ -150,6 +207,7 @@ int run(beowulf::mpi::Session& mpi, const Args& args) {
   std::optional<beowulf::TaskFarm<std::uint64_t, std::uint64_t>> second;
   if (args.two_farms) second.emplace(mpi, [](const std::uint64_t& i) { return i + 1; });
   if (!farm.is_master()) return 0;
+  if (args.dynamic || args.stop_after) return run_dynamic(farm, args);
 
   std::vector<std::uint64_t> tasks(args.tasks);
   for (std::uint64_t i = 0; i < args.tasks; ++i) tasks[i] = i;
@@ -164,7 +222,10 @@ int run(beowulf::mpi::Session& mpi, const Args& args) {
     else ++errors;
     if (args.master_fails && ++taken >= 5) throw std::runtime_error("the master failed on purpose");
   };
-  if (args.each) {
+  if (args.reduce) {
+    auto add = [](std::uint64_t acc, beowulf::Outcome<std::uint64_t>&& r) { return acc + r.value(); };
+    std::printf("reduced = %llu\n", static_cast<unsigned long long>(farm.reduce(tasks, std::uint64_t{0}, add)));
+  } else if (args.each) {
     farm.for_each_result(tasks, [&](const std::uint64_t& t, beowulf::Outcome<std::uint64_t>&& r) {
       take(t, std::move(r));
     });

@@ -19,6 +19,7 @@
 #include "beowulf/taskfarm/handshake.h"
 #include "beowulf/taskfarm/journal.h"
 #include "beowulf/taskfarm/layout.h"
+#include "beowulf/taskfarm/options.h"
 #include "beowulf/taskfarm/outcome.h"
 #include "beowulf/taskfarm/progress.h"
 #include "beowulf/taskfarm/schedule.h"

@@ -26,7 +26,6 @@
 // one's serving loop, and from then on they serve both (worker.h).
 
 #include <mpi.h>
-#include <sched.h>
 
 #include <algorithm>
 #include <chrono>
@@ -38,6 +37,7 @@
 #include <optional>
 #include <span>
 #include <stdexcept>
+#include <type_traits>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -46,6 +46,7 @@
 #include "beowulf/taskfarm/handshake.h"
 #include "beowulf/taskfarm/journal.h"
 #include "beowulf/taskfarm/layout.h"
+#include "beowulf/taskfarm/options.h"
 #include "beowulf/taskfarm/outcome.h"
 #include "beowulf/taskfarm/progress.h"
 #include "beowulf/taskfarm/schedule.h"
@@ -56,43 +57,6 @@
 #include "beowulf/taskfarm/worker.h"
 
 namespace beowulf {
-
-struct FarmOptions {
-  std::string journal;            ///< file of finished tasks to resume from; empty: none
-  std::string journal_key;        ///< kept in the journal; a journal with another key is refused
-  JournalSync journal_sync;       ///< fdatasync every N records or T seconds (journal.h)
-  std::size_t threads_per_worker = 0;  ///< task threads per rank; 0: the CPUs the rank may use
-  double task_timeout_seconds = 0;     ///< a task running longer is an error; 0: no limit
-  double exit_grace_seconds = 1;       ///< how long the end waits for stragglers' copies
-  std::size_t in_flight = 3;      ///< batches a worker may hold at once, per task thread
-  double target_batch_seconds = 0.002;  ///< batch size aims at this much work
-  std::size_t max_chunk = 1 << 15;      ///< tasks per batch at most
-  double straggler_factor = 4;          ///< a batch this many times its expected time is late
-  double straggler_min_seconds = 0.2;   ///< and at least this late
-  std::size_t max_message_bytes = detail::kMaxMessage;  ///< larger results are split or refused
-  std::function<void(const Progress&)> progress;  ///< called every 100 ms and at the end
-  bool progress_line = true;  ///< the stderr line (see progress.h for when it shows)
-  std::uint64_t layout_salt = 0;  ///< added to this rank's layout fingerprint: for tests only
-};
-
-/// What the master counted, over the farm's lifetime.
-struct FarmStats {
-  std::size_t tasks_run = 0;     ///< results accepted from a run of the task
-  std::size_t from_journal = 0;  ///< results taken from the journal instead
-  std::size_t batches = 0;       ///< batches handed out, copies included
-  std::size_t reissued = 0;      ///< tasks handed out again as stragglers
-  std::size_t duplicates = 0;    ///< results dropped because the task was already done
-  std::size_t timed_out = 0;     ///< tasks that ran past the timeout
-  std::size_t lost_threads = 0;  ///< task threads lost to those tasks
-};
-
-/// The CPUs this process may run on (its affinity mask), at least 1.
-inline std::size_t allowed_cpus() {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  if (sched_getaffinity(0, sizeof set, &set) != 0) return 1;
-  return static_cast<std::size_t>(std::max(1, CPU_COUNT(&set)));
-}
 
 template <typename Task, typename Result>
 class TaskFarm {
@@ -106,23 +70,22 @@ class TaskFarm {
   TaskFarm(mpi::Session& session, Function fn, FarmOptions options = {})
       : fn_(std::move(fn)), options_(std::move(options)),
         reporter_(options_.progress, options_.progress_line) {
-    options_.in_flight = std::max<std::size_t>(1, options_.in_flight);
-    if (options_.threads_per_worker == 0) options_.threads_per_worker = allowed_cpus();
-    MPI_Comm_rank(session.comm(), &rank_);
-    if (rank_ == 0 && !master_farms().empty()) yield_workers(master_farms().back());
-    MPI_Comm_dup(session.comm(), &comm_);
-    MPI_Comm_size(comm_, &size_);
-    auto layouts = detail::handshake(
-        comm_, {.layout = layout_fingerprint<Task, Result>() + options_.layout_salt,
-                .threads = static_cast<std::uint32_t>(options_.threads_per_worker)});
-    if (rank_ != 0) {
-      worker_ = std::make_unique<detail::WorkerSide<Task, Result>>(
-          comm_, fn_, options_.threads_per_worker, options_.task_timeout_seconds, options_.max_message_bytes);
-      detail::served_farms().push_back(worker_.get());
-      detail::serve_until(*worker_);
-      return;
-    }
-    start_master(layouts);
+    connect(session, 0);
+    serve_or_start();
+  }
+
+  /// With a context: the master's `context` is sent once to every rank (MPI_Bcast) and
+  /// `fn(context, task)` runs each task, so a task carries only what differs. The
+  /// argument is ignored on the workers (their copy comes from the master).
+  template <typename Context>
+  TaskFarm(mpi::Session& session, const Context& context,
+           std::type_identity_t<std::function<Result(const Context&, const Task&)>> fn, FarmOptions options = {})
+      : options_(std::move(options)), reporter_(options_.progress, options_.progress_line) {
+    std::string described = detail::describe<Context>();
+    connect(session, fnv1a(described.data(), described.size()));
+    auto shared = std::make_shared<const Context>(broadcast(context));
+    fn_ = [shared, fn = std::move(fn)](const Task& task) { return fn(*shared, task); };
+    serve_or_start();
   }
 
   TaskFarm(const TaskFarm&) = delete;
@@ -151,7 +114,7 @@ class TaskFarm {
   /// outcomes in the order of the tasks.
   std::vector<Outcome<Result>> map(std::span<const Task> tasks) {
     std::vector<Outcome<Result>> out(tasks.size(), Outcome<Result>(TaskError{}));  // all overwritten
-    run(tasks, [&](std::size_t i, Outcome<Result>&& o) { out[i] = std::move(o); });
+    run_call(tasks, [&](std::size_t i, Outcome<Result>&& o) { out[i] = std::move(o); });
     return out;
   }
 
@@ -159,7 +122,26 @@ class TaskFarm {
   /// it completes (results found in the journal first). Each task's outcome comes once.
   template <typename Callback>
   void for_each_result(std::span<const Task> tasks, Callback&& on_result) {
-    run(tasks, [&](std::size_t i, Outcome<Result>&& o) { on_result(tasks[i], std::move(o)); });
+    run_call(tasks, [&](std::size_t i, Outcome<Result>&& o) { on_result(tasks[i], std::move(o)); });
+  }
+
+  /// Master only: dynamic work. Runs `first_tasks`, and calls
+  /// `on_result(task, outcome, control)` for each result as it comes; the callback may
+  /// add tasks (control.submit) or end the run (control.stop). Returns when every task
+  /// submitted has its result, or at stop.
+  template <typename Callback>
+  void run(const std::vector<Task>& first_tasks, Callback&& on_result) {
+    run_call(first_tasks, [&](std::size_t i, Outcome<Result>&& o) {
+      if (!control_.stopped_) on_result(task_at(i), std::move(o), control_);
+    });
+  }
+
+  /// Master only: folds the results into `init` as they come, `init = fold(init, outcome)`,
+  /// in the order they complete; returns the fold.
+  template <typename Acc, typename Fold>
+  Acc reduce(std::span<const Task> tasks, Acc init, Fold&& fold) {
+    run_call(tasks, [&](std::size_t, Outcome<Result>&& o) { init = fold(std::move(init), std::move(o)); });
+    return init;
   }
 
  private:
@@ -180,6 +162,47 @@ class TaskFarm {
     std::vector<char> message;
     MPI_Request request = MPI_REQUEST_NULL;
   };
+
+  /// Collective: the farm's communicator and the handshake (`extra` joins the layout).
+  void connect(mpi::Session& session, std::uint64_t extra) {
+    options_.in_flight = std::max<std::size_t>(1, options_.in_flight);
+    if (options_.threads_per_worker == 0) options_.threads_per_worker = allowed_cpus();
+    MPI_Comm_rank(session.comm(), &rank_);
+    if (rank_ == 0 && !master_farms().empty()) yield_workers(master_farms().back());
+    MPI_Comm_dup(session.comm(), &comm_);
+    MPI_Comm_size(comm_, &size_);
+    layouts_ = detail::handshake(
+        comm_, {.layout = layout_fingerprint<Task, Result>() + extra + options_.layout_salt,
+                .threads = static_cast<std::uint32_t>(options_.threads_per_worker)});
+  }
+
+  /// A worker serves until stopped (or asked to yield); the master gets ready.
+  void serve_or_start() {
+    if (options_.worker_setup && (rank_ != 0 || size_ == 1)) options_.worker_setup();
+    if (rank_ == 0) {
+      start_master(layouts_);
+      return;
+    }
+    worker_ = std::make_unique<detail::WorkerSide<Task, Result>>(
+        comm_, fn_, options_.threads_per_worker, options_.task_timeout_seconds, options_.max_message_bytes);
+    detail::served_farms().push_back(worker_.get());
+    detail::serve_until(*worker_);
+  }
+
+  /// The master's `value` on every rank, in pieces that fit an int count.
+  template <typename Context>
+  Context broadcast(const Context& value) {
+    std::vector<char> bytes;
+    if (rank_ == 0) Writer(bytes).put(value);
+    std::uint64_t size = bytes.size();
+    MPI_Bcast(&size, 1, MPI_UINT64_T, 0, comm_);
+    bytes.resize(static_cast<std::size_t>(size));
+    constexpr std::uint64_t kPiece = std::uint64_t{1} << 30;
+    for (std::uint64_t at = 0; at < size; at += kPiece)
+      MPI_Bcast(bytes.data() + at, static_cast<int>(std::min(kPiece, size - at)), MPI_BYTE, 0, comm_);
+    if (rank_ == 0) return value;
+    return from_bytes<Context>(bytes.data(), bytes.size());
+  }
 
   static std::vector<MPI_Comm>& master_farms() {
     static std::vector<MPI_Comm> farms;
@@ -235,44 +258,57 @@ class TaskFarm {
   // ---- one call ----
 
   template <typename DeliverFn>
-  void run(std::span<const Task> tasks, DeliverFn&& deliver_fn) {
+  void run_call(std::span<const Task> tasks, DeliverFn&& deliver_fn) {
     if (rank_ != 0) throw std::logic_error("beowulf::TaskFarm: only the master (rank 0) submits tasks");
     Deliver deliver = std::ref(deliver_fn);
     call_ = next_call_++;
     tasks_ = tasks;
-    done_.assign(tasks.size(), 0);
+    control_ = FarmControl<Task>{};
+    done_.clear();
+    hashes_.clear();
     done_count_ = 0;
     todo_.clear();
     cursor_ = 0;
-    fill_todo(deliver);
+    for (std::size_t i = 0; i < tasks_.size(); ++i) enqueue(i, deliver);
     reporter_.start(tasks.size(), done_count_);
-    while (done_count_ < tasks.size()) {
+    for (;;) {
+      absorb_submitted(deliver);
+      if (control_.stopped_ || done_count_ >= total()) break;
       deal(deliver);
       if (!poll_result(deliver)) idle(deliver);
       reporter_.update(done_count_);
     }
     reporter_.update(done_count_, true);
     tasks_ = {};
+    control_.added_.clear();
   }
 
-  /// The to-do list: every task not found in the journal (those are delivered now).
-  void fill_todo(Deliver& deliver) {
-    hashes_.assign(journal_.is_open() ? tasks_.size() : 0, 0);
-    std::vector<char> bytes;
-    for (std::size_t i = 0; i < tasks_.size(); ++i) {
-      if (journal_.is_open()) {
-        bytes.clear();
-        Writer(bytes).put(tasks_[i]);
-        hashes_[i] = fnv1a(bytes.data(), bytes.size());
-        if (auto o = from_journal(i)) {
-          accept(i);
-          ++stats_.from_journal;
-          deliver(i, std::move(*o));
-          continue;
-        }
+  std::size_t total() const { return tasks_.size() + control_.added_.size(); }
+
+  const Task& task_at(std::size_t i) const {
+    return i < tasks_.size() ? tasks_[i] : control_.added_[i - tasks_.size()];
+  }
+
+  /// Task i goes on the to-do list, unless the journal has its result (delivered now).
+  void enqueue(std::size_t i, Deliver& deliver) {
+    done_.push_back(0);
+    if (journal_.is_open()) {
+      auto bytes = to_bytes(task_at(i));
+      hashes_.push_back(fnv1a(bytes.data(), bytes.size()));
+      if (auto o = from_journal(i)) {
+        accept(i);
+        ++stats_.from_journal;
+        deliver(i, std::move(*o));
+        return;
       }
-      todo_.push_back(i);
     }
+    todo_.push_back(i);
+  }
+
+  /// Takes in the tasks the run() callback submitted (and those their journal hits add).
+  void absorb_submitted(Deliver& deliver) {
+    while (done_.size() < total() && !control_.stopped_) enqueue(done_.size(), deliver);
+    reporter_.grow(total());
   }
 
   void accept(std::size_t i) {
@@ -364,7 +400,7 @@ class TaskFarm {
     std::size_t k = begin;
     for (; k < end && (k == begin || b.message.size() < kMaxTaskBytes); ++k) {
       std::size_t mark = b.message.size();
-      w.put(tasks_[todo_[k]]);
+      w.put(task_at(todo_[k]));
       if (b.message.size() <= options_.max_message_bytes) continue;
       b.message.resize(mark);
       if (k > begin) break;
@@ -383,7 +419,7 @@ class TaskFarm {
 
   void refuse_large_task(std::size_t i, Deliver& deliver) {
     if (done_[i]) return;
-    std::size_t bytes = to_bytes(tasks_[i]).size();
+    std::size_t bytes = to_bytes(task_at(i)).size();
     accept(i);
     deliver(i, TaskError{"the task is " + std::to_string(bytes) + " bytes, over the " +
                          std::to_string(options_.max_message_bytes) + " one message may carry"});
@@ -573,10 +609,12 @@ class TaskFarm {
   FarmStats stats_;
   std::unique_ptr<detail::WorkerSide<Task, Result>> worker_;   ///< on a worker rank
   std::unique_ptr<detail::TaskRunner<Task, Result>> local_;    ///< with one rank
+  std::vector<detail::RankLayout> layouts_;                     ///< every rank's, from the handshake
 
   // the current call (master)
   std::uint32_t call_ = kNoCall, next_call_ = 0;
   std::span<const Task> tasks_;
+  FarmControl<Task> control_;       ///< tasks added by a run() callback, and its stop
   std::vector<std::size_t> todo_;   ///< task indices to run, in hand-out order (not-run ones again)
   std::size_t cursor_ = 0;          ///< todo_[cursor_..] not handed out yet
   std::vector<char> done_;

@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdio>
@@ -35,6 +36,9 @@ class ProgressReporter {
     start_ = Clock::now();
     next_ = start_;
   }
+
+  /// The call grew to `total` tasks (tasks added while it runs).
+  void grow(std::size_t total) { total_ = std::max(total_, total); }
 
   /// Reports `done` when 100 ms passed since the last report, or when `final`.
   void update(std::size_t done, bool final = false) {
