@@ -4,6 +4,7 @@
 //   taskfarm_tasks work N ITERS    seconds for N tasks of ITERS iterations of work
 //   taskfarm_tasks serial N ITERS  the same N tasks in this one process, no MPI
 //   taskfarm_tasks calibrate       iterations of work in 1 ms on this machine
+// A last `--threads T` sets the farm's threads_per_worker (default: the rank's CPUs).
 #include <beowulf/taskfarm.h>
 
 #include <chrono>
@@ -24,13 +25,21 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-std::uint32_t run_work(const std::uint32_t& iterations) {
-  return bench::work(iterations) > 0 ? iterations : 0;
+std::uint32_t iterations = 0;  // of work per task; 0: empty tasks
+
+std::uint32_t run_task(const std::uint32_t& x) {
+  if (iterations > 0 && bench::work(iterations) <= 0) return 0;
+  return x;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::size_t threads = 0;
+  if (argc > 2 && std::strcmp(argv[argc - 2], "--threads") == 0) {
+    threads = std::strtoull(argv[argc - 1], nullptr, 10);
+    argc -= 2;
+  }
   std::string mode = argc > 1 ? argv[1] : "";
   if (mode == "calibrate") {
     std::printf("%u\n", bench::iterations_per_ms());
@@ -41,23 +50,22 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::size_t n = std::strtoull(argv[2], nullptr, 10);
-  auto iterations = static_cast<std::uint32_t>(argc > 3 ? std::strtoul(argv[3], nullptr, 10) : 0);
+  iterations = static_cast<std::uint32_t>(argc > 3 ? std::strtoul(argv[3], nullptr, 10) : 0);
   std::vector<std::uint32_t> tasks(n);
-  if (mode == "empty") std::iota(tasks.begin(), tasks.end(), 0u);
-  else std::fill(tasks.begin(), tasks.end(), iterations);
+  std::iota(tasks.begin(), tasks.end(), 0u);
 
   if (mode == "serial") {
     auto start = Clock::now();
     std::uint64_t sum = 0;
-    for (auto t : tasks) sum += run_work(t);
+    for (auto t : tasks) sum += run_task(t) + 1;
     std::printf("%.6f\n", seconds_since(start) + (sum == 0 ? 1e-9 : 0));
     return 0;
   }
   beowulf::mpi::Session mpi(argc, argv);
-  auto fn = mode == "empty" ? [](const std::uint32_t& x) { return x; } : run_work;
-  beowulf::TaskFarm<std::uint32_t, std::uint32_t> farm(mpi, fn, {.progress_line = false});
+  beowulf::TaskFarm<std::uint32_t, std::uint32_t> farm(mpi, run_task,
+                                                       {.threads_per_worker = threads, .progress_line = false});
   if (!farm.is_master()) return 0;
-  std::vector<std::uint32_t> warm(std::min<std::size_t>(n, 1000));
+  std::vector<std::uint32_t> warm(std::min<std::size_t>(n, iterations ? 20 : 1000));
   farm.map(warm);  // connections made, pages touched
   auto start = Clock::now();
   auto results = farm.map(tasks);

@@ -269,6 +269,9 @@ class TaskFarm {
     done_count_ = 0;
     todo_.clear();
     cursor_ = 0;
+    done_.reserve(tasks.size());
+    todo_.reserve(tasks.size());
+    if (journal_.is_open()) hashes_.reserve(tasks.size());
     for (std::size_t i = 0; i < tasks_.size(); ++i) enqueue(i, deliver);
     reporter_.start(tasks.size(), done_count_);
     for (;;) {

@@ -41,6 +41,7 @@ class TaskRunner {
       : shared_(std::make_shared<Shared>()), timeout_(timeout_seconds) {
     shared_->fn = std::move(fn);
     shared_->max_message = max_message;
+    shared_->timeout = timeout_seconds;
     for (std::size_t i = 0; i < std::max<std::size_t>(1, threads); ++i) {
       auto slot = std::make_shared<Slot>();
       slots_.push_back(slot);
@@ -54,8 +55,12 @@ class TaskRunner {
   /// Threads not lost to a timed-out task.
   std::size_t live_threads() const { return slots_.size(); }
 
+  /// Batches submitted and not yet answered in full: the threads will ring doorbell().
+  bool computing() const { return submitted_ != shared_->answered.load(std::memory_order_acquire); }
+
   /// Queues a kTasks message; with no thread left, answers it "not run" at once.
   void submit(std::vector<char> batch) {
+    ++submitted_;
     std::lock_guard lock(shared_->mutex);
     if (slots_.empty()) {
       answer_not_run(batch);
@@ -67,10 +72,12 @@ class TaskRunner {
 
   /// A finished kResults message, when there is one. `threads left` is filled in here.
   bool take(std::vector<char>& out) {
+    if (shared_->ready.load(std::memory_order_acquire) == 0) return false;  // without the lock
     std::lock_guard lock(shared_->mutex);
     if (shared_->done.empty()) return false;
     out = std::move(shared_->done.front());
     shared_->done.pop_front();
+    shared_->ready.store(shared_->done.size(), std::memory_order_release);
     set_threads_left(out, static_cast<std::uint32_t>(slots_.size()));
     return true;
   }
@@ -80,6 +87,11 @@ class TaskRunner {
     if (timeout_ <= 0) return;
     auto now = Clock::now().time_since_epoch().count();
     auto limit = static_cast<std::int64_t>(timeout_ * 1e9);
+    auto late = [&](const std::shared_ptr<Slot>& s) {
+      std::int64_t started = s->started.load();
+      return started != 0 && now - started >= limit;
+    };
+    if (std::none_of(slots_.begin(), slots_.end(), late)) return;  // the usual case: no lock
     std::lock_guard lock(shared_->mutex);
     for (std::size_t i = 0; i < slots_.size();) {
       Slot& s = *slots_[i];
@@ -109,7 +121,7 @@ class TaskRunner {
     shared_->wake.notify_all();
     for (std::size_t i = 0; i < threads_.size(); ++i) {
       if (!threads_[i].joinable()) continue;
-      if (slots_[i]->started.load() != 0) threads_[i].detach();
+      if (slots_[i]->busy.load()) threads_[i].detach();
       else threads_[i].join();
     }
     threads_.clear();
@@ -122,21 +134,24 @@ class TaskRunner {
   struct Shared {
     Function fn;
     std::size_t max_message = 0;
+    double timeout = 0;
     std::mutex mutex;
     std::condition_variable wake;
     std::deque<std::vector<char>> queue, done;
+    std::atomic<std::size_t> ready{0};  ///< done.size(), readable without the mutex
+    std::atomic<std::size_t> answered{0};  ///< batches whose last results are in `done`
     bool stopping = false;
   };
 
   /// What one thread is doing, read by the main thread under the mutex.
   struct Slot {
-    std::atomic<std::int64_t> started{0};  ///< when the current task began (ns); 0: idle
-    bool abandoned = false;
+    std::atomic<std::int64_t> started{0};  ///< when the current task began (ns), with a timeout
+    std::atomic<bool> busy{false};         ///< inside a batch
+    std::atomic<bool> abandoned{false};
     std::uint64_t batch = 0;
     std::uint32_t count = 0;     ///< tasks in the batch
     std::uint32_t first = 0;     ///< of the results in `out`
     std::uint32_t finished = 0;  ///< results in `out`
-    double seconds = 0;          ///< compute time of the results in `out`
     std::vector<char> out;
   };
 
@@ -149,6 +164,7 @@ class TaskRunner {
         if (shared.stopping || slot.abandoned) return;
         in = std::move(shared.queue.front());
         shared.queue.pop_front();
+        slot.busy = true;
       }
       if (!run(shared, slot, in, one)) return;
     }
@@ -164,26 +180,33 @@ class TaskRunner {
       slot.batch = id;
       slot.count = count;
       slot.first = slot.finished = 0;
-      slot.seconds = 0;
       begin_results(slot.out, id, 0, 0);
     }
+    // With a timeout the main thread may answer for this batch at any moment: every
+    // result is added under the mutex. Without one, only the flushes take it.
+    bool timed = shared.timeout > 0;
+    auto since = Clock::now();
     Task task{};
     for (std::uint32_t k = 0; k < count; ++k) {
       one.clear();
-      auto start = Clock::now();
-      slot.started = start.time_since_epoch().count();
+      if (timed) slot.started = Clock::now().time_since_epoch().count();
       run_one(shared, r, task, one);
-      double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-      std::lock_guard lock(shared.mutex);
+      std::unique_lock lock(shared.mutex, std::defer_lock);
+      if (timed) lock.lock();
       slot.started = 0;
       if (slot.abandoned) return false;
-      if (slot.out.size() + one.size() > shared.max_message && slot.finished > 0) flush(shared, slot);
+      if (slot.out.size() + one.size() > shared.max_message && slot.finished > 0) {
+        if (!timed) lock.lock();
+        flush(shared, slot, since);
+        if (!timed) lock.unlock();
+      }
       slot.out.insert(slot.out.end(), one.begin(), one.end());
       ++slot.finished;
-      slot.seconds += seconds;
     }
     std::lock_guard lock(shared.mutex);
-    flush(shared, slot);
+    flush(shared, slot, since);
+    shared.answered.fetch_add(1, std::memory_order_release);
+    slot.busy = false;
     return true;
   }
 
@@ -214,14 +237,17 @@ class TaskRunner {
   }
 
   /// Moves the results in slot.out to the done queue as one message (mutex held).
-  static void flush(Shared& shared, Slot& slot) {
-    end_results(slot.out, slot.finished, slot.seconds);
+  static void flush(Shared& shared, Slot& slot, Clock::time_point& since) {
+    auto now = Clock::now();
+    end_results(slot.out, slot.finished, std::chrono::duration<double>(now - since).count());
+    since = now;
     shared.done.push_back(std::move(slot.out));
+    shared.ready.store(shared.done.size(), std::memory_order_release);
+    doorbell().ring();
     slot.first += slot.finished;
     slot.out = {};
     begin_results(slot.out, slot.batch, slot.first, 0);
     slot.finished = 0;
-    slot.seconds = 0;
   }
 
   /// The answer for the batch of a timed-out thread (mutex held).
@@ -230,8 +256,10 @@ class TaskRunner {
     w << kTimedOut << "the task ran past its timeout of " + seconds_text(timeout_);
     std::uint32_t not_run = s.count - s.first - s.finished - 1;
     for (std::uint32_t k = 0; k < not_run; ++k) w << kNotRun;
-    end_results(s.out, s.finished + 1 + not_run, s.seconds);
+    end_results(s.out, s.finished + 1 + not_run, 0.0);
+    shared_->answered.fetch_add(1, std::memory_order_release);
     shared_->done.push_back(std::move(s.out));
+    shared_->ready.store(shared_->done.size(), std::memory_order_release);
   }
 
   void drain_queue_not_run() {
@@ -249,7 +277,9 @@ class TaskRunner {
     begin_results(out, id, 0, 0);
     for (std::uint32_t k = 0; k < count; ++k) out.push_back(static_cast<char>(kNotRun));
     end_results(out, count, 0.0);
+    shared_->answered.fetch_add(1, std::memory_order_release);
     shared_->done.push_back(std::move(out));
+    shared_->ready.store(shared_->done.size(), std::memory_order_release);
   }
 
   static std::string seconds_text(double s) {
@@ -262,6 +292,7 @@ class TaskRunner {
   std::vector<std::shared_ptr<Slot>> slots_;
   std::vector<std::thread> threads_;
   double timeout_;
+  std::size_t submitted_ = 0;
 };
 
 }  // namespace beowulf::detail

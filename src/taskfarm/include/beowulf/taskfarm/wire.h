@@ -16,6 +16,8 @@
 #include <mpi.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <climits>
 #include <cstdint>
 #include <cstring>
@@ -59,9 +61,38 @@ inline void set_threads_left(std::vector<char>& out, std::uint32_t threads) {
   std::memcpy(out.data() + 24, fields.data(), 4);
 }
 
-/// Spins on MPI, then sleeps a little longer each time, so that an idle rank leaves the
-/// core to the threads and ranks that compute; never sleeps while `busy` (a large message
-/// moves only while both sides call into MPI).
+/// Rung by a task thread when it finished a batch, so that the rank's main thread, idle
+/// between polls of MPI, wakes at once to send the results instead of at its next poll.
+class Doorbell {
+ public:
+  void ring() {
+    {
+      std::lock_guard lock(mutex_);
+      rung_ = true;
+    }
+    bell_.notify_one();
+  }
+  /// Waits until rung (since the last wait) or `wait` passed.
+  void wait(std::chrono::microseconds wait) {
+    std::unique_lock lock(mutex_);
+    bell_.wait_for(lock, wait, [&] { return rung_; });
+    rung_ = false;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable bell_;
+  bool rung_ = false;
+};
+
+inline Doorbell& doorbell() {
+  static Doorbell bell;
+  return bell;
+}
+
+/// Spins on MPI, then waits a little longer each time (or until a task thread rings), so
+/// that an idle rank leaves the core to the threads and ranks that compute; never waits
+/// while `busy` (a large message moves only while both sides call into MPI).
 struct Backoff {
   int spins = 0;
   void pause(bool busy) {
@@ -70,7 +101,7 @@ struct Backoff {
       return;
     }
     if (++spins < 256) return;
-    std::this_thread::sleep_for(std::chrono::microseconds(spins < 1024 ? 5 : 50));
+    doorbell().wait(std::chrono::microseconds(spins < 1024 ? 5 : 50));
   }
 };
 

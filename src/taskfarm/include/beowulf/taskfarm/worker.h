@@ -29,6 +29,8 @@ class ServedFarm {
   virtual bool poll() = 0;
   /// A result is still on its way: the loop must not sleep.
   virtual bool busy() = 0;
+  /// Task threads are at work on this farm's batches: they ring doorbell() when done.
+  virtual bool computing() const = 0;
   bool stopped = false;
 };
 
@@ -45,16 +47,21 @@ inline bool& yield_requested() {
 }
 
 /// Serves every live farm of this rank until `self` is stopped or the master asks to yield.
+/// While the task threads compute, the loop waits for their doorbell (or 1 ms) between
+/// polls rather than spinning: on a board the main thread's polling takes a core's time
+/// from the tasks. Their queue holds the next batches meanwhile.
 inline void serve_until(ServedFarm& self) {
   Backoff backoff;
   while (!self.stopped && !yield_requested()) {
-    bool worked = false, busy = false;
+    bool worked = false, busy = false, computing = false;
     auto& farms = served_farms();
     for (std::size_t i = 0; i < farms.size(); ++i) {
       worked |= farms[i]->poll();
       busy |= farms[i]->busy();
+      computing |= farms[i]->computing();
     }
-    backoff.pause(worked || busy);
+    if (!worked && !busy && computing) doorbell().wait(std::chrono::milliseconds(1));
+    else backoff.pause(worked || busy);
   }
   yield_requested() = false;
 }
@@ -77,6 +84,8 @@ class WorkerSide : public ServedFarm {
     }
     return worked;
   }
+
+  bool computing() const override { return runner_.computing(); }
 
   bool busy() override {
     while (!sending_.empty()) {
