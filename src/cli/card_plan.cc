@@ -38,6 +38,8 @@ Result<std::vector<PlannedCard>> plan_cards(const std::string& names, const std:
     return bad_input(fmt::format("--names '{}' gives {} names for {} devices", names, expanded.size(), expected),
                      "give one name per device, in the same order");
   std::vector<std::string> cidrs;
+  if (addresses.empty() && (!settings.gateway.empty() || !settings.dns.empty()))
+    return bad_input("--gateway and --dns go with a static address", "give the card's address too: --address 192.168.1.11/24");
   if (!addresses.empty()) {
     auto listed = expand_addresses(addresses);
     if (!listed) return listed.error();
@@ -71,7 +73,8 @@ Status make_keys(std::vector<PlannedCard>& cards, const CardSettings& settings) 
     card.host_key = *key;
     card.first_boot = {.hostname = card.name, .user = settings.user, .authorized_key = settings.authorized_key,
                        .password_hash = settings.password_hash, .address = card.address,
-                       .host_private_key = key->private_key, .host_public_key = key->public_key, .hosts = hosts};
+                       .host_private_key = key->private_key, .host_public_key = key->public_key, .hosts = hosts,
+                       .wifi = settings.wifi};
   }
   return {};
 }

@@ -19,6 +19,7 @@ struct CardSettings {
   std::string password_hash;            ///< empty: none
   std::string gateway;
   std::vector<std::string> dns;
+  std::optional<image::Wifi> wifi;
 };
 
 struct PlannedCard {

@@ -38,6 +38,7 @@ using Clock = std::chrono::steady_clock;
 
 struct ImageOptions {
   std::string source, image, target, size, hostname, user = "linaro", key_file, names, address, addresses, gateway;
+  std::string wifi_ssid, wifi_country;
   std::vector<std::string> devices, dns;
   bool yes = false, new_host_keys = false, password_stdin = false;
 };
@@ -182,6 +183,14 @@ Result<CardSettings> card_settings(const ImageOptions& o) {
     if (!hash) return hash.error();
     settings.password_hash = *hash;
   }
+  if (!o.wifi_ssid.empty()) {  // the passphrase: the next line of stdin
+    auto passphrase = sys::read_password_from_fd(STDIN_FILENO);
+    if (!passphrase) return Error{"read the Wi-Fi passphrase: " + passphrase.error().message(), {}, "give it on standard input, one line"};
+    auto wifi = image::make_wifi(o.wifi_ssid, *passphrase, o.wifi_country);
+    explicit_bzero(passphrase->data(), passphrase->size());
+    if (!wifi) return wifi.error();
+    settings.wifi = *wifi;
+  }
   return settings;
 }
 
@@ -323,6 +332,8 @@ Run attach_image(CLI::App& sub) {
   prepare->add_option("--dns", o->dns, "DNS servers with --address")->delimiter(',');
   prepare->add_option("--authorized-key", o->key_file, "the public key to authorize (default: yours, ~/.ssh/id_ed25519.pub)");
   prepare->add_flag("--password-stdin", o->password_stdin, "read a login password from stdin (stored only as a yescrypt hash)");
+  prepare->add_option("--wifi-ssid", o->wifi_ssid, "join this Wi-Fi network (DHCP); its passphrase is read from stdin, after the password");
+  prepare->add_option("--wifi-country", o->wifi_country, "the Wi-Fi's country code, GB, US, DE (with --wifi-ssid)")->needs(prepare->get_option("--wifi-ssid"));
   prepare->footer(R"(The user may use sudo without a password (as Raspberry Pi OS's first user and
 cloud-init's default user do); ssh takes keys only. The host key is made here and the
 card recorded in the inventory as a planned node (with --address), so that 'beowulf add
@@ -341,6 +352,8 @@ Example:
   burn->add_option("--user", o->user, "the user to make, or the image's (default linaro)");
   burn->add_option("--authorized-key", o->key_file, "the key to authorize (default: yours, ~/.ssh/id_ed25519.pub)");
   burn->add_flag("--password-stdin", o->password_stdin, "read a login password from stdin (stored only as a yescrypt hash)");
+  burn->add_option("--wifi-ssid", o->wifi_ssid, "join this Wi-Fi network (DHCP); its passphrase is read from stdin, after the password");
+  burn->add_option("--wifi-country", o->wifi_country, "the Wi-Fi's country code, GB, US, DE (with --wifi-ssid)")->needs(burn->get_option("--wifi-ssid"));
   burn->add_flag("--yes,-y", o->yes, "do not ask before writing");
   burn->footer(R"(Each card is written, verified, then prepared as 'image prepare' does, with its own
 host key; with --addresses every card also gets the whole planned cluster's hosts

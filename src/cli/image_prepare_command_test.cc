@@ -53,8 +53,8 @@ TEST_F(ImagePrepare, PreparesARaspberryPiOsCardAndPlansItsNode) {
   make_cluster();
   std::string card = make_vendor_card(Vendor::raspios);
   auto r = beowulf({"image", "prepare", card, "--hostname", "worker001", "--user", "pi", "--address", "192.168.1.11/24",
-                    "--gateway", "192.168.1.1", "--password-stdin"},
-                   "a secret\n");
+                    "--gateway", "192.168.1.1", "--password-stdin", "--wifi-ssid", "IEEE", "--wifi-country", "GB"},
+                   "a secret\npassword\n");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out.rfind(fmt::format("prepared {} (Raspberry Pi OS 12 (custom.toml), ID=debian) as worker001 at 192.168.1.11/24: "
                                     "boot:custom.toml, boot:userconf.txt, boot:ssh, /etc/hostname, ",
@@ -82,6 +82,9 @@ TEST_F(ImagePrepare, PreparesARaspberryPiOsCardAndPlansItsNode) {
   EXPECT_EQ(userconf.rfind("pi:$y$", 0), 0u) << userconf;
   EXPECT_EQ(boot_file(card, "custom.toml").find("a secret"), std::string::npos);
   EXPECT_EQ(userconf.find("a secret"), std::string::npos);
+  // the Wi-Fi passphrase (the next line) only as WPA's key, for init_config's [wlan]
+  EXPECT_NE(boot_file(card, "custom.toml").find("password = 'f42c6fc52df0ebef9ebb4b90b38a5f902e83fe1b135a70e23aed762e9710a12e'"),
+            std::string::npos);
 }
 
 TEST_F(ImagePrepare, WithoutAClusterTheKeyIsPrintedNotRecorded) {
@@ -110,6 +113,9 @@ TEST_F(ImagePrepare, RefusesBadInputBeforeWritingAnything) {
           "hint: the gateway must be on the card's own network\n");
   refused({"image", "prepare", card, "--hostname", "worker001", "--user", "pi", "--address", "10.1.0.11/24"},
           "beowulf: error: ~/.beowulf/cluster.toml: cannot plan worker001: address: 10.1.0.11 is outside the cluster subnet 192.168.1.0/24\n");
+  refused({"image", "prepare", card, "--hostname", "worker001", "--user", "pi", "--gateway", "192.168.1.1"},
+          "beowulf: error: --gateway and --dns go with a static address\n"
+          "hint: give the card's address too: --address 192.168.1.11/24\n");
   write_text(path("id_ed25519"), "-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn\n-----END OPENSSH PRIVATE KEY-----\n");
   refused({"image", "prepare", card, "--hostname", "worker001", "--user", "pi", "--authorized-key", path("id_ed25519")},
           fmt::format("beowulf: error: {}: not an OpenSSH public key\nhint: give the .pub file, e.g. ~/.ssh/id_ed25519.pub\n",

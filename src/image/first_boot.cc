@@ -3,6 +3,8 @@
 #include <fmt/core.h>
 #include <toml++/toml.h>
 
+#include <openssl/evp.h>
+
 #include <sstream>
 
 #include "core/managed_block.h"
@@ -62,6 +64,23 @@ Result<StaticAddress> parse_static_address(std::string_view cidr, std::string_vi
   return out;
 }
 
+Result<Wifi> make_wifi(std::string_view ssid, std::string_view passphrase, std::string_view country) {
+  if (ssid.empty() || ssid.size() > 32 || ssid.find_first_of("\n;") != std::string_view::npos)
+    return bad_input(fmt::format("--wifi-ssid '{}' must be 1 to 32 bytes, without ';' or a newline", ssid));
+  if (passphrase.size() < 8 || passphrase.size() > 63)
+    return bad_input("the Wi-Fi passphrase must be 8 to 63 characters", "give it on standard input, one line");
+  if (country.size() != 2 || !std::isupper(static_cast<unsigned char>(country[0])) || !std::isupper(static_cast<unsigned char>(country[1])))
+    return bad_input(fmt::format("--wifi-country '{}' is not a country code", country), "write it like GB, US or DE");
+  unsigned char key[32];
+  std::string pass(passphrase), salt(ssid);
+  if (PKCS5_PBKDF2_HMAC_SHA1(pass.data(), static_cast<int>(pass.size()), reinterpret_cast<const unsigned char*>(salt.data()),
+                             static_cast<int>(salt.size()), 4096, sizeof key, key) != 1)
+    return Error{"derive the Wi-Fi key: libcrypto failed"};
+  std::string hex;
+  for (unsigned char b : key) hex += fmt::format("{:02x}", b);
+  return Wifi{std::string(ssid), hex, std::string(country)};
+}
+
 std::string password_field(const FirstBoot& boot) { return boot.password_hash.empty() ? "*" : boot.password_hash; }
 
 std::string custom_toml(const FirstBoot& boot) {
@@ -70,6 +89,9 @@ std::string custom_toml(const FirstBoot& boot) {
   toml::table ssh{{"enabled", true}, {"password_authentication", false},
                   {"authorized_keys", toml::array{boot.authorized_key}}};
   toml::table config{{"config_version", 1}, {"system", system}, {"user", user}, {"ssh", ssh}};
+  if (boot.wifi)
+    config.insert("wlan", toml::table{{"ssid", boot.wifi->ssid}, {"password", boot.wifi->psk}, {"password_encrypted", true},
+                                      {"hidden", false}, {"country", boot.wifi->country}});
   std::ostringstream out;
   out << "# Written by beowulf image prepare: read once, at first boot, by raspberrypi-sys-mods' init_config.\n"
       << config << "\n";
@@ -120,16 +142,23 @@ std::string cloud_meta_data(const FirstBoot& boot) {
 }
 
 std::string cloud_network_config(const FirstBoot& boot) {
-  if (!boot.address) return {};
-  const auto& a = *boot.address;
-  std::string out = "network:\n  version: 2\n  ethernets:\n    wired:\n      match:\n        name: \"e*\"\n";
-  out += "      dhcp4: false\n";
-  out += fmt::format("      addresses: [{}]\n", quoted(a.cidr()));
-  if (a.gateway) out += fmt::format("      routes:\n        - to: 0.0.0.0/0\n          via: {}\n", quoted(a.gateway->str()));
-  if (!a.dns.empty()) {
-    std::string servers;
-    for (const auto& d : a.dns) servers += (servers.empty() ? "" : ", ") + quoted(d.str());
-    out += fmt::format("      nameservers:\n        addresses: [{}]\n", servers);
+  if (!boot.address && !boot.wifi) return {};
+  std::string out = "network:\n  version: 2\n";
+  if (boot.address) {
+    const auto& a = *boot.address;
+    out += "  ethernets:\n    wired:\n      match:\n        name: \"e*\"\n      dhcp4: false\n";
+    out += fmt::format("      addresses: [{}]\n", quoted(a.cidr()));
+    if (a.gateway) out += fmt::format("      routes:\n        - to: 0.0.0.0/0\n          via: {}\n", quoted(a.gateway->str()));
+    if (!a.dns.empty()) {
+      std::string servers;
+      for (const auto& d : a.dns) servers += (servers.empty() ? "" : ", ") + quoted(d.str());
+      out += fmt::format("      nameservers:\n        addresses: [{}]\n", servers);
+    }
+  }
+  if (boot.wifi) {
+    out += fmt::format("  wifis:\n    wlan0:\n      dhcp4: true\n      regulatory-domain: {}\n      access-points:\n"
+                       "        {}:\n          password: {}\n",
+                       quoted(boot.wifi->country), quoted(boot.wifi->ssid), quoted(boot.wifi->psk));
   }
   return out;
 }
@@ -147,6 +176,14 @@ std::string nm_keyfile(const FirstBoot& boot, std::string_view uuid) {
     out += "\n";
   }
   return out + "\n[ipv6]\nmethod=auto\n";
+}
+
+std::string nm_wifi_keyfile(const FirstBoot& boot, std::string_view uuid) {
+  if (!boot.wifi) return {};
+  return fmt::format("# Written by beowulf image prepare.\n[connection]\nid=beowulf-wifi\nuuid={}\ntype=wifi\nautoconnect=true\n\n"
+                     "[wifi]\nmode=infrastructure\nssid={}\n\n[wifi-security]\nkey-mgmt=wpa-psk\npsk={}\n\n"
+                     "[ipv4]\nmethod=auto\n\n[ipv6]\nmethod=auto\n",
+                     uuid, boot.wifi->ssid, boot.wifi->psk);
 }
 
 std::string sudoers_nopasswd(std::string_view user) {

@@ -23,6 +23,17 @@ struct StaticAddress {
   std::string cidr() const;
 };
 
+struct Wifi {
+  std::string ssid;
+  std::string psk;      ///< the 256-bit key as 64 hex digits, as wpa_passphrase prints it
+  std::string country;  ///< "GB": the regulatory domain the radio needs
+};
+
+/// `passphrase` (8-63 characters) for `ssid` as WPA's key: PBKDF2-HMAC-SHA1, 4096 rounds,
+/// 32 bytes, in hex (what wpa_passphrase prints as psk=). Refuses a bad length, an ssid
+/// of 0 or more than 32 bytes, and a country that is not two capital letters.
+Result<Wifi> make_wifi(std::string_view ssid, std::string_view passphrase, std::string_view country);
+
 struct FirstBoot {
   std::string hostname;
   std::string user;
@@ -33,6 +44,7 @@ struct FirstBoot {
   std::string host_public_key;
   std::vector<std::string> hosts;      ///< "192.168.1.11 worker001" for every planned node
   std::string instance_id;             ///< cloud-init's: new for each card
+  std::optional<Wifi> wifi;            ///< joined with DHCP; none: wired only
 };
 
 /// Parses --address "192.168.1.11/24" with --gateway and --dns. Refuses a malformed
@@ -63,12 +75,14 @@ std::string armed_cmdline(std::string_view cmdline);
 std::string cloud_user_data(const FirstBoot& boot);
 /// meta-data: instance-id and local-hostname.
 std::string cloud_meta_data(const FirstBoot& boot);
-/// network-config version 2 with the static address on the first wired interface;
-/// empty without an address (cloud-init then keeps DHCP).
+/// network-config version 2 with the static address on the first wired interface and
+/// the Wi-Fi network (DHCP); empty without either (cloud-init then keeps DHCP).
 std::string cloud_network_config(const FirstBoot& boot);
 
 /// A NetworkManager keyfile (Raspberry Pi OS 12) giving the wired interface the static address.
 std::string nm_keyfile(const FirstBoot& boot, std::string_view uuid);
+/// A NetworkManager keyfile joining the Wi-Fi network with its key (DHCP); empty without Wi-Fi.
+std::string nm_wifi_keyfile(const FirstBoot& boot, std::string_view uuid);
 
 /// The sudoers line that lets `user` use sudo without a password.
 std::string sudoers_nopasswd(std::string_view user);

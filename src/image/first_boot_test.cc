@@ -42,6 +42,22 @@ TEST(FirstBoot, WithoutAPasswordNoPasswordOpensTheAccount) {
   EXPECT_EQ(nm_keyfile(boot, "uuid"), "");
 }
 
+TEST(FirstBoot, TheWifiKeyIsWhatWpaPassphrasePrints) {
+  auto wifi = make_wifi("IEEE", "password", "GB");  // IEEE 802.11i, annex H.4 test vector
+  ASSERT_TRUE(wifi.ok()) << wifi.error().message();
+  EXPECT_EQ(wifi->psk, "f42c6fc52df0ebef9ebb4b90b38a5f902e83fe1b135a70e23aed762e9710a12e");
+  EXPECT_EQ(make_wifi("IEEE", "short", "GB").error().message(), "the Wi-Fi passphrase must be 8 to 63 characters");
+  EXPECT_EQ(make_wifi("IEEE", "password", "").error().message(), "--wifi-country '' is not a country code");
+  FirstBoot boot{.hostname = "worker001", .user = "pi", .wifi = *wifi};
+  std::string toml = custom_toml(boot);
+  EXPECT_NE(toml.find("[wlan]\ncountry = 'GB'\nhidden = false\npassword = 'f42c6fc52df0ebef9ebb4b90b38a5f902e83fe1b135a70e23aed762e9710a12e'\n"
+                      "password_encrypted = true\nssid = 'IEEE'\n"),
+            std::string::npos)
+      << toml;
+  EXPECT_NE(nm_wifi_keyfile(boot, "u").find("[wifi-security]\nkey-mgmt=wpa-psk\npsk=f42c6fc5"), std::string::npos);
+  EXPECT_NE(cloud_network_config(boot).find("  wifis:\n    wlan0:\n      dhcp4: true\n"), std::string::npos);
+}
+
 TEST(FirstBoot, TheHostsBlockIsBeowulfsManagedBlock) {
   EXPECT_EQ(hosts_block({"192.168.1.11 worker001", "192.168.1.12 worker002"}),
             "# BEGIN beowulf\n192.168.1.11 worker001\n192.168.1.12 worker002\n# END beowulf\n");

@@ -51,8 +51,8 @@ Status prepare_raspios(const std::string& path, const FirstBoot& boot, PrepareRe
   if (auto ok = set_names(*fs, boot.hostname, boot.hosts, result.changed); !ok) return ok;
   if (auto ok = install_host_key(*fs, key, true, result.changed); !ok) return ok;
   if (auto ok = sudo(*fs, boot.user, result); !ok) return ok;
-  if (boot.address)
-    if (auto ok = write_nm_keyfile(*fs, nm_keyfile(boot, random_uuid()), result.changed); !ok) return ok;
+  if (boot.address)  // Wi-Fi: custom.toml's [wlan], which init_config turns into a connection
+    if (auto ok = write_nm_keyfile(*fs, "beowulf-wired", nm_keyfile(boot, random_uuid()), result.changed); !ok) return ok;
   return fs->close();
 }
 
@@ -60,7 +60,7 @@ Status prepare_cloud_init(const std::string& path, const FirstBoot& boot, Prepar
   FatFs fat(path, *result.layout.boot);
   if (auto ok = write_boot(fat, "user-data", cloud_user_data(boot), result); !ok) return ok;
   if (auto ok = write_boot(fat, "meta-data", cloud_meta_data(boot), result); !ok) return ok;
-  if (boot.address)
+  if (boot.address || boot.wifi)
     if (auto ok = write_boot(fat, "network-config", cloud_network_config(boot), result); !ok) return ok;
   return {};
 }
@@ -78,14 +78,15 @@ Status prepare_ext_root(const std::string& path, const FirstBoot& boot, PrepareR
   if (auto ok = authorize_key(*fs, *user, boot.authorized_key, result.changed); !ok) return ok;
   if (auto ok = install_host_key(*fs, key, false, result.changed); !ok) return ok;
   if (auto ok = sudo(*fs, boot.user, result); !ok) return ok;
-  if (boot.address) {
-    if (fs->exists("/etc/NetworkManager")) {
-      if (auto ok = write_nm_keyfile(*fs, nm_keyfile(boot, random_uuid()), result.changed); !ok) return ok;
-    } else {
-      result.notes.push_back(fmt::format("the image has no NetworkManager: give the board {} yourself (or reserve it in your DHCP server)",
-                                         boot.address->cidr()));
-    }
-  }
+  bool nm = fs->exists("/etc/NetworkManager");
+  if (boot.address && nm)
+    if (auto ok = write_nm_keyfile(*fs, "beowulf-wired", nm_keyfile(boot, random_uuid()), result.changed); !ok) return ok;
+  if (boot.wifi && nm)
+    if (auto ok = write_nm_keyfile(*fs, "beowulf-wifi", nm_wifi_keyfile(boot, random_uuid()), result.changed); !ok) return ok;
+  if (boot.address && !nm)
+    result.notes.push_back(fmt::format("the image has no NetworkManager: give the board {} yourself (or reserve it in your DHCP server)",
+                                       boot.address->cidr()));
+  if (boot.wifi && !nm) result.notes.push_back("the image has no NetworkManager: its Wi-Fi was not set up");
   return fs->close();
 }
 

@@ -141,7 +141,9 @@ TEST_F(Preparer, ACloudInitImageGetsItsNoCloudSeedWithANewInstanceId) {
 TEST_F(Preparer, DebiansCloudInitAcceptsTheSeed) {
   if (sys::find_on_path("cloud-init").empty()) GTEST_SKIP() << "cloud-init is not installed (scripts/install-deps installs it)";
   std::string card = make_vendor_card(Vendor::cloud_init);
-  ASSERT_TRUE(prepare_card(card, first_boot()).ok());
+  auto boot = first_boot();
+  boot.wifi = *make_wifi("IEEE", "password", "GB");
+  ASSERT_TRUE(prepare_card(card, boot).ok());
   std::string user_data = boot_file(card, "user-data");
   // Debian's own cloud-init reads the user-data as valid
   testing::write_text(path("user-data"), user_data);

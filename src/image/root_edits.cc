@@ -105,9 +105,9 @@ Status allow_sudo_without_password(ExtFs& fs, const std::string& user, Changed& 
   return write(fs, "/etc/sudoers.d/010_beowulf-nopasswd", sudoers_nopasswd(user), {0440, 0, 0}, changed);
 }
 
-Status write_nm_keyfile(ExtFs& fs, const std::string& keyfile, Changed& changed) {
+Status write_nm_keyfile(ExtFs& fs, const std::string& name, const std::string& keyfile, Changed& changed) {
   if (auto ok = make_dirs(fs, "/etc/NetworkManager/system-connections"); !ok) return ok;
-  return write(fs, "/etc/NetworkManager/system-connections/beowulf-wired.nmconnection", keyfile, {0600, 0, 0}, changed);
+  return write(fs, fmt::format("/etc/NetworkManager/system-connections/{}.nmconnection", name), keyfile, {0600, 0, 0}, changed);
 }
 
 }  // namespace beowulf::image

@@ -33,8 +33,8 @@ Status install_host_key(ExtFs& fs, const HostKeyPair& key, bool survive_firstboo
 /// /etc/sudoers.d/010_beowulf-nopasswd (0440 root): `user` may sudo without a password.
 Status allow_sudo_without_password(ExtFs& fs, const std::string& user, Changed& changed);
 
-/// A NetworkManager keyfile (0600 root) in /etc/NetworkManager/system-connections.
-Status write_nm_keyfile(ExtFs& fs, const std::string& keyfile, Changed& changed);
+/// A NetworkManager keyfile (0600 root): /etc/NetworkManager/system-connections/NAME.nmconnection.
+Status write_nm_keyfile(ExtFs& fs, const std::string& name, const std::string& keyfile, Changed& changed);
 
 /// The unit that puts a Raspberry Pi OS card's planned host key back after first boot.
 extern const char* const kHostKeyUnit;
