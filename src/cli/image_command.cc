@@ -237,11 +237,21 @@ int run_personalize(const ImageOptions& o) {
     if (!key) return report(key.error());
     what.authorized_key = *key;
   }
+  std::vector<PlannedCard> cards;
   if (o.new_host_keys) {
     if (auto ok = check_hostname(o.hostname); !ok) return report(ok.error());
+    PlannedCard card{.name = o.hostname};
+    if (!o.address.empty()) {
+      auto address = image::parse_static_address(o.address, "", {});
+      if (!address) return report(address.error());
+      card.address = *address;
+    }
+    cards.push_back(card);
+    if (auto ok = record_planned(cards, o.user, true); !ok) return report(ok.error());
     auto key = image::make_host_key(o.hostname);
     if (!key) return report(key.error());
     what.host_key = *key;
+    cards.front().host_key = *key;
   }
   auto result = image::personalize(o.image, what);
   if (!result) return report(result.error());
@@ -249,9 +259,8 @@ int run_personalize(const ImageOptions& o) {
   for (const auto& c : result->changed) changed += (changed.empty() ? "" : ", ") + c;
   fmt::print("personalized {} as {}: {}\n", o.image, what.hostname, changed);
   for (const auto& note : result->notes) fmt::print("note: {}\n", note);
-  if (what.host_key) fmt::print("{}: host key {}\n", what.hostname, what.host_key->fingerprint);
   refresh(o.image);
-  return exit_ok;
+  return cards.empty() ? exit_ok : record(cards, o.user);
 }
 
 int run_burn(const ImageOptions& o) {
@@ -321,6 +330,8 @@ Run attach_image(CLI::App& sub) {
   personalize->add_option("--authorized-key", o->key_file, "a public key file to authorize for --user");
   personalize->add_flag("--new-host-keys", o->new_host_keys,
                         "replace the clone's SSH host keys with one made here (its fingerprint is printed) and empty machine-id");
+  personalize->add_option("--address", o->address, "with --new-host-keys: the board's address (192.168.1.14/24), to plan it in the inventory")
+      ->needs(personalize->get_option("--new-host-keys"));
   personalize->footer("Example:\n  beowulf image personalize worker.img --hostname worker004 --authorized-key ~/.ssh/id_ed25519.pub --new-host-keys");
 
   auto* prepare = sub.add_subcommand("prepare", "write a vendor image's first-boot settings: name, user, key, address, host key");

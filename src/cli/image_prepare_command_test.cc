@@ -160,5 +160,21 @@ TEST_F(ImagePrepare, BurnsCardsWithTheirOwnNamesAddressesKeysAndTheHostsBlock) {
   EXPECT_NE(inv.find("worker001")->host_key, inv.find("worker002")->host_key);  // each card its own key
 }
 
+TEST_F(ImagePrepare, PersonalizeWithNewHostKeysPlansTheCloneWithTheKeyMadeHere) {
+  make_cluster();
+  std::string card = make_card();
+  auto r = beowulf({"image", "personalize", card, "--hostname", "worker004", "--new-host-keys", "--address", "192.168.1.14/24"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Inventory inv = inventory();
+  const Node* node = inv.find("worker004");
+  ASSERT_NE(node, nullptr);
+  EXPECT_TRUE(node->planned);
+  EXPECT_EQ(node->user, "linaro");
+  EXPECT_NE(r.out.find(fmt::format("worker004: planned at 192.168.1.14, host key {}\n", node->host_key)), std::string::npos) << r.out;
+  write_text(path("card.pub"), debugfs(card, "cat /etc/ssh/ssh_host_ed25519_key.pub"));
+  EXPECT_NE(must_run({"ssh-keygen", "-lf", path("card.pub")}).out.find(node->host_key + " root@worker004"), std::string::npos);
+  EXPECT_EQ(node->host_keys, std::vector<std::string>{read_text(path("card.pub")).substr(0, read_text(path("card.pub")).rfind(' '))});
+}
+
 }  // namespace
 }  // namespace beowulf::cli
