@@ -1,6 +1,6 @@
 #pragma once
 // The table of subcommands: one file per subcommand in src/cli/, each providing a
-// Command. main.cc builds the CLI from the table; nothing else knows the list.
+// Command. app.cc builds the CLI from the table; nothing else knows the list.
 
 #include <CLI/CLI.hpp>
 

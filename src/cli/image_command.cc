@@ -1,4 +1,4 @@
-// `beowulf image`: read, write, verify, shrink, expand, personalize and burn SD card images.
+// `beowulf image`: read, write, verify, shrink, expand, personalize, prepare and burn SD card images.
 
 #include <unistd.h>
 
@@ -17,6 +17,11 @@
 #include "cli/report.h"
 #include "core/etc_files.h"
 #include "core/nodeset.h"
+#include "cli/card_plan.h"
+#include "image/host_key_pair.h"
+#include "image/password_hash.h"
+#include "image/preparer.h"
+#include "sys/password_input.h"
 #include "image/copy_plan.h"
 #include "image/image_reader.h"
 #include "image/image_writer.h"
@@ -32,9 +37,10 @@ using image::human_bytes;
 using Clock = std::chrono::steady_clock;
 
 struct ImageOptions {
-  std::string source, image, target, size, hostname, user = "linaro", key_file, names;
-  std::vector<std::string> devices;
-  bool yes = false, new_host_keys = false;
+  std::string source, image, target, size, hostname, user = "linaro", key_file, names, address, addresses, gateway;
+  std::string wifi_ssid, wifi_country;
+  std::vector<std::string> devices, dns;
+  bool yes = false, new_host_keys = false, password_stdin = false;
 };
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
@@ -53,50 +59,32 @@ Result<uint64_t> parse_size(const std::string& text) {
   return std::stoull(m[1]);
 }
 
-/// The public key to authorize: `file`, or the user's own default key.
-Result<std::string> read_key(std::string file, bool required) {
-  if (file.empty()) {
-    const char* home = std::getenv("HOME");
-    for (const char* name : {"id_ed25519.pub", "id_ecdsa.pub", "id_rsa.pub"}) {
-      std::string candidate = fmt::format("{}/.ssh/{}", home ? home : "", name);
-      if (std::filesystem::exists(candidate)) {
-        file = candidate;
-        break;
-      }
-    }
-    if (file.empty()) {
-      if (!required) return std::string();
-      return bad_input("no public key to authorize: ~/.ssh/id_ed25519.pub does not exist",
-                       "name one with --authorized-key FILE, or make one: ssh-keygen -t ed25519");
-    }
-  }
-  std::ifstream in(file);
-  std::string key;
-  if (!in || !std::getline(in, key) || (key.rfind("ssh-", 0) != 0 && key.rfind("ecdsa-", 0) != 0))
-    return bad_input(fmt::format("{}: not an OpenSSH public key", file), "give the .pub file, e.g. ~/.ssh/id_ed25519.pub");
-  return key;
-}
-
-/// Inspects and checks every target; asks once for the devices among them unless `yes`.
+/// Inspects and checks every target; asks once for the devices and existing files among
+/// them (everything on them is lost) unless `yes`.
 Result<std::vector<image::TargetInfo>> approve_targets(const std::vector<std::string>& paths, const std::string& image_path,
                                                        bool yes) {
   auto plan = image::plan_image(image_path);
   if (!plan) return plan.error();
   std::vector<image::TargetInfo> targets;
-  bool any_device = false;
+  bool any_to_lose = false;
   for (const auto& path : paths) {
     auto info = image::inspect_target(path);
     if (!info) return info.error();
     if (auto ok = image::check_target(*info, plan->image_size); !ok) return ok.error();
-    any_device = any_device || info->block_device;
+    if (auto ok = image::check_not_source(*info, image_path); !ok) return ok.error();
+    for (const auto& earlier : targets)
+      if (earlier.path == path || image::same_file(earlier.path, path))
+        return bad_input(fmt::format("{}: named twice as a target (also as {})", path, earlier.path),
+                         "name each card once");
+    any_to_lose = any_to_lose || info->exists;
     targets.push_back(*info);
   }
-  if (!any_device || yes) return targets;
+  if (!any_to_lose || yes) return targets;
   if (isatty(STDIN_FILENO) != 1)
-    return bad_input(fmt::format("refusing to write to {} without confirmation: stdin is not a terminal", paths.front()),
-                     "check the device with lsblk, then pass --yes");
+    return bad_input(fmt::format("refusing to overwrite {} without confirmation: stdin is not a terminal", paths.front()),
+                     "check the device with lsblk (or the file), then pass --yes");
   fmt::print("About to write {} ({}) to:\n", image_path, plan->image_size ? human_bytes(plan->image_size) : "size unknown");
-  for (const auto& t : targets) fmt::print("  {}  {}\n", t.path, image::describe(t));
+  for (const auto& t : targets) fmt::print("  {}  {}{}\n", t.path, image::describe(t), t.exists ? "" : " (new)");
   fmt::print("Everything on {} will be lost. Continue? [y/N] ", targets.size() == 1 ? "it" : "them");
   std::fflush(stdout);
   std::string answer;
@@ -181,48 +169,119 @@ int run_expand(const ImageOptions& o) {
   return exit_ok;
 }
 
-Status personalize_one(const std::string& path, const image::Personalization& what) {
-  auto result = image::personalize(path, what);
+/// The settings every card of one command shares; the password read from stdin, hashed.
+Result<CardSettings> card_settings(const ImageOptions& o) {
+  CardSettings settings{.user = o.user, .gateway = o.gateway, .dns = o.dns};
+  auto key = read_public_key(o.key_file, true);
+  if (!key) return key.error();
+  settings.authorized_key = *key;
+  if (o.password_stdin) {
+    auto password = sys::read_password_from_fd(STDIN_FILENO);
+    if (!password) return password.error();
+    auto hash = image::hash_password(*password);
+    explicit_bzero(password->data(), password->size());
+    if (!hash) return hash.error();
+    settings.password_hash = *hash;
+  }
+  if (!o.wifi_ssid.empty()) {  // the passphrase: the next line of stdin
+    auto passphrase = sys::read_password_from_fd(STDIN_FILENO);
+    if (!passphrase) return Error{"read the Wi-Fi passphrase: " + passphrase.error().message(), {}, "give it on standard input, one line"};
+    auto wifi = image::make_wifi(o.wifi_ssid, *passphrase, o.wifi_country);
+    explicit_bzero(passphrase->data(), passphrase->size());
+    if (!wifi) return wifi.error();
+    settings.wifi = *wifi;
+  }
+  return settings;
+}
+
+/// Writes one card's first-boot settings; prints what it is and what changed.
+Status prepare_one(const std::string& path, const PlannedCard& card) {
+  auto result = image::prepare_card(path, card.first_boot);
   if (!result) return result.error();
   std::string changed;
   for (const auto& c : result->changed) changed += (changed.empty() ? "" : ", ") + c;
-  fmt::print("personalized {} as {}: {}\n", path, what.hostname, changed);
+  fmt::print("prepared {} ({}{}) as {}{}: {}\n", path, image::kind_name(result->layout.kind),
+             result->layout.os_id.empty() ? "" : ", ID=" + result->layout.os_id, card.name,
+             card.address ? " at " + card.address->cidr() : "", changed);
   for (const auto& note : result->notes) fmt::print("note: {}\n", note);
   return {};
 }
 
-int run_personalize(const ImageOptions& o) {
-  image::Personalization what{o.hostname, o.user, {}, o.new_host_keys};
-  if (!o.key_file.empty()) {
-    auto key = read_key(o.key_file, true);
-    if (!key) return report(key.error());
-    what.authorized_key = *key;
-  }
-  if (auto ok = personalize_one(o.image, what); !ok) return report(ok.error());
-  refresh(o.image);
+/// Records the planned cards and says what was recorded.
+int record(const std::vector<PlannedCard>& cards, const std::string& user) {
+  auto said = record_planned(cards, user, false);
+  if (!said) return report(said.error());
+  for (const auto& line : *said) fmt::print("{}\n", line);
   return exit_ok;
 }
 
+int run_prepare(const ImageOptions& o) {
+  auto settings = card_settings(o);
+  if (!settings) return report(settings.error());
+  auto cards = plan_cards(o.hostname, o.address, *settings, 0);
+  if (!cards) return report(cards.error());
+  if (cards->size() != 1)
+    return report(bad_input(fmt::format("--hostname '{}' names {} hosts: prepare makes one card", o.hostname, cards->size()),
+                            "for many cards use: beowulf image burn IMAGE DEVICE... --names worker[001-004]"));
+  if (auto ok = record_planned(*cards, o.user, true); !ok) return report(ok.error());
+  if (auto ok = make_keys(*cards, *settings); !ok) return report(ok.error());
+  if (auto ok = prepare_one(o.image, cards->front()); !ok) return report(ok.error());
+  refresh(o.image);
+  return record(*cards, o.user);
+}
+
+int run_personalize(const ImageOptions& o) {
+  image::Personalization what{o.hostname, o.user, {}, {}};
+  if (!o.key_file.empty()) {
+    auto key = read_public_key(o.key_file, true);
+    if (!key) return report(key.error());
+    what.authorized_key = *key;
+  }
+  std::vector<PlannedCard> cards;
+  if (o.new_host_keys) {
+    if (auto ok = check_hostname(o.hostname); !ok) return report(ok.error());
+    PlannedCard card{.name = o.hostname};
+    if (!o.address.empty()) {
+      auto address = image::parse_static_address(o.address, "", {});
+      if (!address) return report(address.error());
+      card.address = *address;
+    }
+    cards.push_back(card);
+    if (auto ok = record_planned(cards, o.user, true); !ok) return report(ok.error());
+    auto key = image::make_host_key(o.hostname);
+    if (!key) return report(key.error());
+    what.host_key = *key;
+    cards.front().host_key = *key;
+  }
+  auto result = image::personalize(o.image, what);
+  if (!result) return report(result.error());
+  std::string changed;
+  for (const auto& c : result->changed) changed += (changed.empty() ? "" : ", ") + c;
+  fmt::print("personalized {} as {}: {}\n", o.image, what.hostname, changed);
+  for (const auto& note : result->notes) fmt::print("note: {}\n", note);
+  refresh(o.image);
+  return cards.empty() ? exit_ok : record(cards, o.user);
+}
+
 int run_burn(const ImageOptions& o) {
-  auto set = NodeSet::parse(o.names);
-  if (!set) return report(set.error());
-  const auto& names = set->expand();  // in natural order: worker004 goes on the first device
-  if (names.size() != o.devices.size())
-    return report(bad_input(fmt::format("--names '{}' gives {} names for {} devices", o.names, names.size(), o.devices.size()),
-                            "give one name per device, in the same order"));
-  for (const auto& name : names)
-    if (auto ok = check_hostname(name); !ok) return report(ok.error());
-  auto key = read_key(o.key_file, true);
-  if (!key) return report(key.error());
+  auto settings = card_settings(o);
+  if (!settings) return report(settings.error());
+  auto cards = plan_cards(o.names, o.addresses, *settings, o.devices.size());
+  if (!cards) return report(cards.error());
+  if (auto ok = record_planned(*cards, o.user, true); !ok) return report(ok.error());
   auto targets = approve_targets(o.devices, o.image, o.yes);
   if (!targets) return report(targets.error());
+  if (auto ok = make_keys(*cards, *settings); !ok) return report(ok.error());
   for (size_t i = 0; i < targets->size(); ++i) {
     const auto& target = (*targets)[i];
+    fmt::print("card {} of {}: {}\n", i + 1, targets->size(), (*cards)[i].name);
+    std::fflush(stdout);
     if (auto ok = write_one(o.image, target); !ok) return report(ok.error());
-    if (auto ok = personalize_one(target.path, {names[i], o.user, *key, true}); !ok) return report(ok.error());
+    if (auto ok = prepare_one(target.path, (*cards)[i]); !ok) return report(ok.error());
   }
-  fmt::print("burned {} card{}: boot them, then 'beowulf add' each by its address\n", targets->size(),
-             targets->size() == 1 ? "" : "s");
+  if (int status = record(*cards, o.user); status != exit_ok) return status;
+  fmt::print("burned {} card{}: boot them, then {}\n", targets->size(), targets->size() == 1 ? "" : "s",
+             o.addresses.empty() ? "'beowulf add' each by its address" : "'beowulf add --planned'");
   return exit_ok;
 }
 
@@ -230,6 +289,7 @@ constexpr const char* kFooter = R"(Examples:
   beowulf image read /dev/sdb worker.img            only the used blocks, plus worker.img.bmap
   beowulf image shrink worker.img                   the smallest image that still boots
   beowulf image write worker.img /dev/sdc           asks first; verifies after
+  beowulf image prepare raspios.img --hostname worker001 --user pi --address 192.168.1.11/24
   beowulf image burn worker.img /dev/sdc /dev/sdd --names worker[004-005])";
 
 }  // namespace
@@ -268,25 +328,60 @@ Run attach_image(CLI::App& sub) {
   personalize->add_option("--hostname", o->hostname, "the new host name (/etc/hostname, 127.0.1.1 in /etc/hosts)")->required();
   personalize->add_option("--user", o->user, "whose ~/.ssh/authorized_keys gets --authorized-key (default linaro)");
   personalize->add_option("--authorized-key", o->key_file, "a public key file to authorize for --user");
-  personalize->add_flag("--new-host-keys", o->new_host_keys, "remove SSH host keys and machine-id: made anew at first boot");
+  personalize->add_flag("--new-host-keys", o->new_host_keys,
+                        "replace the clone's SSH host keys with one made here (its fingerprint is printed) and empty machine-id");
+  personalize->add_option("--address", o->address, "with --new-host-keys: the board's address (192.168.1.14/24), to plan it in the inventory")
+      ->needs(personalize->get_option("--new-host-keys"));
   personalize->footer("Example:\n  beowulf image personalize worker.img --hostname worker004 --authorized-key ~/.ssh/id_ed25519.pub --new-host-keys");
 
-  auto* burn = sub.add_subcommand("burn", "write and personalize one card per device, each with the next name");
+  auto* prepare = sub.add_subcommand("prepare", "write a vendor image's first-boot settings: name, user, key, address, host key");
+  prepare->add_option("IMAGE", o->image, "an image file or a card's device (Raspberry Pi OS 12, cloud-init, ext4 root)")->required();
+  prepare->add_option("--hostname", o->hostname, "the board's host name")->required();
+  prepare->add_option("--user", o->user, "the user to make (or, on a cloned card, that exists)")->required();
+  prepare->add_option("--address", o->address, "a static address with its prefix, 192.168.1.11/24 (default: DHCP)");
+  prepare->add_option("--gateway", o->gateway, "the default route with --address (default: none)");
+  prepare->add_option("--dns", o->dns, "DNS servers with --address")->delimiter(',');
+  prepare->add_option("--authorized-key", o->key_file, "the public key to authorize (default: yours, ~/.ssh/id_ed25519.pub)");
+  prepare->add_flag("--password-stdin", o->password_stdin, "read a login password from stdin (stored only as a yescrypt hash)");
+  prepare->add_option("--wifi-ssid", o->wifi_ssid, "join this Wi-Fi network (DHCP); its passphrase is read from stdin, after the password");
+  prepare->add_option("--wifi-country", o->wifi_country, "the Wi-Fi's country code, GB, US, DE (with --wifi-ssid)")->needs(prepare->get_option("--wifi-ssid"));
+  prepare->footer(R"(The user may use sudo without a password (as Raspberry Pi OS's first user and
+cloud-init's default user do); ssh takes keys only. The host key is made here and the
+card recorded in the inventory as a planned node (with --address), so that 'beowulf add
+--planned' knows the key the board will show.
+
+Example:
+  beowulf image prepare /dev/sdc --hostname worker001 --user pi --address 192.168.1.11/24 --gateway 192.168.1.1)");
+
+  auto* burn = sub.add_subcommand("burn", "write and prepare one card per device, each with its own name, address and host key");
   burn->add_option("IMAGE", o->image, "the image")->required();
   burn->add_option("DEVICE", o->devices, "the cards' devices, in the order of --names")->required();
   burn->add_option("--names", o->names, "the host names, as worker[004-007]")->required();
-  burn->add_option("--user", o->user, "the image's user (default linaro)");
+  burn->add_option("--addresses", o->addresses, "static addresses in the same order, as 192.168.1.[14-17]/24");
+  burn->add_option("--gateway", o->gateway, "the default route with --addresses (default: none)");
+  burn->add_option("--dns", o->dns, "DNS servers with --addresses")->delimiter(',');
+  burn->add_option("--user", o->user, "the user to make, or the image's (default linaro)");
   burn->add_option("--authorized-key", o->key_file, "the key to authorize (default: yours, ~/.ssh/id_ed25519.pub)");
+  burn->add_flag("--password-stdin", o->password_stdin, "read a login password from stdin (stored only as a yescrypt hash)");
+  burn->add_option("--wifi-ssid", o->wifi_ssid, "join this Wi-Fi network (DHCP); its passphrase is read from stdin, after the password");
+  burn->add_option("--wifi-country", o->wifi_country, "the Wi-Fi's country code, GB, US, DE (with --wifi-ssid)")->needs(burn->get_option("--wifi-ssid"));
   burn->add_flag("--yes,-y", o->yes, "do not ask before writing");
-  burn->footer("Example:\n  beowulf image burn worker.img /dev/sdc /dev/sdd --names worker[004-005]");
+  burn->footer(R"(Each card is written, verified, then prepared as 'image prepare' does, with its own
+host key; with --addresses every card also gets the whole planned cluster's hosts
+block, and the cards are recorded as planned nodes. The user may use sudo without a
+password on every card.
 
-  return [o, read, write, verify, shrink, expand, personalize, burn]() {
+Example:
+  beowulf image burn raspios.img /dev/sdc /dev/sdd --names worker[001-002] --addresses 192.168.1.[11-12]/24 --user pi)");
+
+  return [o, read, write, verify, shrink, expand, personalize, prepare, burn]() {
     if (read->parsed()) return run_read(*o);
     if (write->parsed()) return run_write(*o);
     if (verify->parsed()) return run_verify(*o);
     if (shrink->parsed()) return run_shrink(*o);
     if (expand->parsed()) return run_expand(*o);
     if (personalize->parsed()) return run_personalize(*o);
+    if (prepare->parsed()) return run_prepare(*o);
     return run_burn(*o);
   };
 }

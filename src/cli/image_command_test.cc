@@ -114,6 +114,52 @@ TEST_F(ImageCommand, VerifyFailsOnAChangedCopy) {
   EXPECT_EQ(r.err, fmt::format("beowulf: error: verify: {} differs from {} at byte {}\n", path("out.img"), card, kRootStart + 2000));
 }
 
+TEST_F(ImageCommand, RefusesToWriteAnImageOverItself) {
+  std::string card = make_card();
+  std::filesystem::create_symlink(card, path("link.img"));
+  for (const std::string& target : {card, path("link.img")}) {
+    auto r = beowulf({"image", "write", card, target, "--yes"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.err, fmt::format("beowulf: error: {}: refusing to write: it is the image itself ({})\n"
+                                 "hint: name the card's device, or a new file, as the target\n",
+                                 target, card));
+  }
+  EXPECT_EQ(debugfs(card, "cat /etc/hostname"), "linaro-nano\n");
+  auto r = beowulf({"image", "burn", card, path("a.img"), path("a.img"), "--names", "worker[1-2]", "--authorized-key", make_key()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, fmt::format("beowulf: error: {0}: named twice as a target (also as {0})\nhint: name each card once\n", path("a.img")));
+  EXPECT_FALSE(std::filesystem::exists(path("a.img")));
+}
+
+TEST_F(ImageCommand, RefusesAMissingDeviceInsteadOfMakingAFileInDev) {
+  std::string card = make_card();
+  auto r = beowulf({"image", "write", card, "/dev/beowulf-no-such-card", "--yes"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "beowulf: error: /dev/beowulf-no-such-card: no such device: refusing to make a file in /dev\n"
+                   "hint: is the card in the reader? lsblk -o NAME,SIZE,MODEL lists the devices\n");
+  EXPECT_FALSE(std::filesystem::exists("/dev/beowulf-no-such-card"));
+}
+
+TEST_F(ImageCommand, OverwritesAnExistingFileOnlyWhenConfirmed) {
+  std::string card = make_card();
+  image::testing::write_text(path("old.img"), "keep me");
+  auto r = beowulf({"image", "write", card, path("old.img")});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, fmt::format("beowulf: error: refusing to overwrite {} without confirmation: stdin is not a terminal\n"
+                               "hint: check the device with lsblk (or the file), then pass --yes\n",
+                               path("old.img")));
+  EXPECT_EQ(image::testing::read_text(path("old.img")), "keep me");
+  r = beowulf({"image", "read", card, path("old.img")});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, fmt::format("beowulf: error: {}: refusing to overwrite an existing file\n"
+                               "hint: remove it first, or name a new image file\n",
+                               path("old.img")));
+  EXPECT_EQ(image::testing::read_text(path("old.img")), "keep me");
+  r = beowulf({"image", "write", card, path("old.img"), "--yes"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(debugfs(path("old.img"), "cat /etc/hostname"), "linaro-nano\n");
+}
+
 TEST_F(ImageCommand, HelpShowsAnExample) {
   auto r = beowulf({"image", "write", "--help"});
   EXPECT_EQ(r.exit_code, 0);

@@ -1,5 +1,5 @@
 #pragma once
-// add: makes fresh boards members of the cluster, in parallel (issue 4 lists the steps):
+// add: makes fresh boards members of the cluster, in parallel, in these steps:
 // first contact with the password, the master's key authorized, key login proved, the
 // hostname set, then on every member the hosts, authorized_keys and known_hosts blocks,
 // and on the master the ssh config, inventory and machine files; finally the proof, master

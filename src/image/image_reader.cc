@@ -16,14 +16,10 @@
 #include "image/image_map.h"
 #include "image/image_source.h"
 #include "image/sha256.h"
+#include "image/target.h"
 
 namespace beowulf::image {
 namespace {
-
-bool same_file(const std::string& a, const std::string& b) {
-  struct stat sa {}, sb {};
-  return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
 
 /// Reads every range of `bmap` from `source`, fills in its sha256, and hands each chunk
 /// to `sink` (which may be empty). Returns the bytes read.
@@ -71,7 +67,10 @@ Result<ReadResult> read_image(const std::string& source_path, const std::string&
   if (!bmap) return bmap.error();
   auto source = ImageSource::open(source_path);
   if (!source) return source.error();
-  int fd = ::open(image.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  // O_EXCL|O_NOFOLLOW: an existing file or a link planted where the image goes is never overwritten.
+  int fd = ::open(image.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd < 0 && errno == EEXIST)
+    return bad_input(fmt::format("{}: refusing to overwrite an existing file", image), "remove it first, or name a new image file");
   if (fd < 0) return Error{fmt::format("{}: create image: {}", image, std::strerror(errno))};
   struct Closer {
     int fd;

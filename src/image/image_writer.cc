@@ -107,6 +107,7 @@ Result<WriteResult> write_image(const std::string& image, const TargetInfo& targ
   auto plan = plan_copy(image, *source);
   if (!plan) return plan.error();
   if (auto ok = check_target(target, plan->image_size); !ok) return ok.error();
+  if (auto ok = check_not_source(target, image); !ok) return ok.error();
 
   auto fd = open_target(target);
   if (!fd) return fd.error();

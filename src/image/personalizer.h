@@ -1,12 +1,14 @@
 #pragma once
 // Personalizer: makes a cloned card (or image) a node of its own before it first boots,
 // by editing its root filesystem through libext2fs, without mounting it: host name,
-// the user's authorized key, and (optionally) fresh SSH host keys and machine id.
+// the user's authorized key, and (optionally) its own SSH host key, made on the master.
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/result.h"
+#include "image/host_key_pair.h"
 
 namespace beowulf::image {
 
@@ -14,7 +16,9 @@ struct Personalization {
   std::string hostname;
   std::string user = "linaro";
   std::string authorized_key;  ///< one public key line; empty: none added
-  bool new_host_keys = false;
+  /// A host key made on the master (host_key_pair.h): replaces every host key of the
+  /// image (a clone's are its original's), and /etc/machine-id is emptied; empty: kept.
+  std::optional<HostKeyPair> host_key;
 };
 
 struct PersonalizeResult {
@@ -27,8 +31,5 @@ struct PersonalizeResult {
 /// Refuses, before changing anything, a bad host name, an unknown user, a filesystem
 /// whose journal needs recovery or with features libext2fs cannot write.
 Result<PersonalizeResult> personalize(const std::string& path, const Personalization& what);
-
-/// The unit that makes host keys at first boot, when the image's system has none.
-extern const char* const kHostKeysUnit;
 
 }  // namespace beowulf::image

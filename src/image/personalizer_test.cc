@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "image/host_key_pair.h"
 #include "image/test_card.h"
 
 namespace beowulf::image {
@@ -43,17 +44,27 @@ TEST_F(Personalizer, SetsHostnameAndAuthorizesTheKey) {
   EXPECT_EQ(debugfs(card, "cat /home/linaro/.ssh/authorized_keys"), std::string(kKey) + "\n");
 }
 
-TEST_F(Personalizer, NewHostKeysAreMadeAtFirstBoot) {
+TEST_F(Personalizer, NewHostKeysAreTheOneMadeOnTheMaster) {
   std::string card = make_card();
-  auto result = personalize(card, {.hostname = "worker005", .new_host_keys = true});
+  auto key = make_host_key("worker005");
+  ASSERT_TRUE(key.ok()) << key.error().message();
+  EXPECT_EQ(key->fingerprint.rfind("SHA256:", 0), 0u);
+  EXPECT_EQ(key->key_only().rfind("ssh-ed25519 AAAA", 0), 0u);
+  EXPECT_EQ(key->key_only().find(' ', 12), std::string::npos);  // no comment
+  auto result = personalize(card, {.hostname = "worker005", .host_key = *key});
   ASSERT_TRUE(result.ok()) << result.error().message();
-  std::string ssh = debugfs(card, "ls /etc/ssh");
-  EXPECT_EQ(ssh.find("ssh_host_"), std::string::npos) << ssh;
-  EXPECT_NE(ssh.find("sshd_config"), std::string::npos) << ssh;
+  EXPECT_EQ(result->changed,
+            (std::vector<std::string>{"/etc/hostname", "/etc/hosts", "/etc/ssh/ssh_host_ed25519_key",
+                                      "/etc/ssh/ssh_host_ed25519_key.pub", "/etc/machine-id"}));
+  EXPECT_EQ(debugfs(card, "cat /etc/ssh/ssh_host_ed25519_key"), key->private_key);
+  EXPECT_EQ(debugfs(card, "cat /etc/ssh/ssh_host_ed25519_key.pub"), key->public_key + "\n");
+  EXPECT_EQ(mode_and_owner(card, "/etc/ssh/ssh_host_ed25519_key"), "Mode:  0600 User:     0   Group:     0");
   EXPECT_EQ(debugfs(card, "cat /etc/machine-id"), "");
-  EXPECT_EQ(debugfs(card, "cat /etc/systemd/system/beowulf-ssh-host-keys.service"), kHostKeysUnit);
-  std::string link = debugfs(card, "stat /etc/systemd/system/multi-user.target.wants/beowulf-ssh-host-keys.service");
-  EXPECT_NE(link.find("Fast link dest: \"/etc/systemd/system/beowulf-ssh-host-keys.service\""), std::string::npos) << link;
+  EXPECT_NE(debugfs(card, "ls /etc/ssh").find("sshd_config"), std::string::npos);
+  // the public key on the card is the one whose fingerprint the master recorded
+  image::testing::write_text(path("card.pub"), debugfs(card, "cat /etc/ssh/ssh_host_ed25519_key.pub"));
+  EXPECT_NE(must_run({"ssh-keygen", "-lf", path("card.pub")}).out.find(key->fingerprint + " root@worker005 (ED25519)"),
+            std::string::npos);
   must_run({"e2fsck", "-fn", root_spec(card)});
 }
 

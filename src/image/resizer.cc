@@ -10,6 +10,7 @@
 #include <cstring>
 #include <regex>
 
+#include "image/disk_hold.h"
 #include "image/ext_fs.h"
 #include "image/image_map.h"
 #include "image/partition_table.h"
@@ -177,7 +178,8 @@ Result<ResizeResult> shrink_image(const std::string& image) {
 
 Result<ResizeResult> expand_image(const std::string& target, uint64_t new_size) {
   bool device = is_block_device(target);
-  if (auto ok = check_not_in_use(target); !ok) return ok.error();
+  auto hold = DiskHold::take(target);
+  if (!hold) return hold.error();
   if (device && new_size) return bad_input(fmt::format("{}: --size is for image files: a card expands to its own size", target));
   auto old_size = size_of(target);
   if (!old_size) return old_size.error();
@@ -195,8 +197,14 @@ Result<ResizeResult> expand_image(const std::string& target, uint64_t new_size) 
   uint64_t wanted = (end - part.start) / 4096 * 4096;
   if (wanted <= part.size) return ResizeResult{part.size, part.size, part.number};
   if (auto ok = resize_partition(target, part.number, wanted); !ok) return ok.error();
+  // e2fsck and resize2fs open the device exclusively themselves: the kernel keeps it
+  // claimed while they run; between them and after, the same device is held again.
+  hold->release();
   if (auto ok = check_fs(target, part.start); !ok) return ok.error();
+  if (auto ok = hold->retake(); !ok) return ok.error();
+  hold->release();
   if (auto ok = resize_fs(target, part.start, wanted); !ok) return ok.error();
+  if (auto ok = hold->retake(); !ok) return ok.error();
   return ResizeResult{part.size, wanted, part.number};
 }
 

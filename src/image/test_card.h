@@ -39,6 +39,9 @@ inline std::string read_text(const fs::path& file) {
 }
 
 class TestCard : public ::testing::Test {
+ public:
+  enum class Vendor { raspios, raspios_cloned, cloud_init, unknown };
+
  protected:
   static constexpr uint64_t kBootStart = 1 << 20;   // 1 MiB
   static constexpr uint64_t kRootStart = 17 << 20;  // after 16 MiB of FAT
@@ -84,6 +87,68 @@ class TestCard : public ::testing::Test {
     must_run({"debugfs", "-w", "-R", "set_inode_field /home/linaro uid 1000", root_spec(image)});
     must_run({"debugfs", "-w", "-R", "set_inode_field /home/linaro gid 1001", root_spec(image)});
     return image;
+  }
+
+  static constexpr uint64_t kVendorRootStart = 65 << 20;  // after 64 MiB of FAT32
+
+  /// A vendor image as downloaded (sparse, 113 MiB): a FAT32 boot partition (64 MiB) and
+  /// an ext4 root. raspios: cmdline.txt with the first-boot hook, config.txt, os-release
+  /// ID=debian, raspberrypi-sys-mods' firstboot, host keys and their regenerate unit
+  /// enabled, sudo, NetworkManager; raspios_cloned: the same after a first boot (hook
+  /// gone); cloud_init: a NoCloud seed on the boot partition and ID=ubuntu with
+  /// cloud-init; unknown: the boot partition and an empty ext4 (no Linux root).
+  std::string make_vendor_card(Vendor vendor, const std::string& name = "vendor.img") {
+    std::string image = path(name);
+    must_run({"truncate", "-s", std::to_string(113 << 20), image});
+    must_run({"sfdisk", "-q", image}, "label: dos\nstart=2048, size=131072, type=c\nstart=133120, type=83\n");
+    must_run({"mkfs.vfat", "-F", "32", "-s", "1", "-n", "bootfs", "--offset", "2048", image, "65536"});
+    std::string boot = image + "@@1M";
+    fs::path files = dir_ / (name + ".boot");
+    write_text(files / "config.txt", "arm_64bit=1\n");
+    std::string cmdline = "console=serial0,115200 console=tty1 root=PARTUUID=4e639091-02 rootfstype=ext4 fsck.repair=yes rootwait";
+    if (vendor == Vendor::raspios) cmdline += " quiet init=/usr/lib/raspberrypi-sys-mods/firstboot";
+    write_text(files / "cmdline.txt", cmdline + "\n");
+    std::vector<std::string> put = {"config.txt", "cmdline.txt"};
+    if (vendor == Vendor::cloud_init) {
+      write_text(files / "user-data", "#cloud-config\nhostname: ubuntu\n");
+      write_text(files / "meta-data", "instance-id: ubuntu-image\n");
+      write_text(files / "network-config", "network:\n  version: 2\n  ethernets:\n    eth0:\n      dhcp4: true\n");
+      put.insert(put.end(), {"user-data", "meta-data", "network-config"});
+    }
+    for (const auto& f : put) must_run({"mcopy", "-i", boot, (files / f).string(), "::" + f});
+    fs::path root = dir_ / (name + ".root");
+    fs::create_directories(root);
+    if (vendor != Vendor::unknown) {
+      bool cloud = vendor == Vendor::cloud_init;
+      write_text(root / "etc/passwd", "root:x:0:0:root:/root:/bin/bash\n");
+      write_text(root / "usr/lib/os-release", cloud ? "NAME=\"Ubuntu\"\nID=ubuntu\n" : "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nID=debian\n");
+      fs::create_symlink("../usr/lib/os-release", root / "etc/os-release");
+      write_text(root / "etc/hostname", cloud ? "ubuntu\n" : "raspberrypi\n");
+      write_text(root / "etc/hosts", "127.0.0.1\tlocalhost\n127.0.1.1\traspberrypi\n");
+      write_text(root / "etc/machine-id", "0123456789abcdef0123456789abcdef\n");
+      write_text(root / "etc/ssh/ssh_host_ed25519_key", "OLD PRIVATE\n");
+      write_text(root / "etc/ssh/ssh_host_ed25519_key.pub", "ssh-ed25519 AAAAold root@raspberrypi\n");
+      write_text(root / "etc/ssh/ssh_host_rsa_key", "OLD RSA\n");
+      write_text(root / "etc/sudoers.d/README", "#\n");
+      fs::create_directories(root / "etc/NetworkManager/system-connections");
+      fs::create_directories(root / "etc/systemd/system/multi-user.target.wants");
+      fs::create_symlink("/lib/systemd/system/regenerate_ssh_host_keys.service",
+                         root / "etc/systemd/system/multi-user.target.wants/regenerate_ssh_host_keys.service");
+      if (cloud) write_text(root / "etc/cloud/cloud.cfg", "datasource_list: [NoCloud]\n");
+      else write_text(root / "usr/lib/raspberrypi-sys-mods/firstboot", "#!/bin/sh\n");
+    }
+    must_run({"mkfs.ext4", "-q", "-F", "-d", root.string(), "-E", "offset=" + std::to_string(kVendorRootStart), image,
+              std::to_string(((113ull << 20) - kVendorRootStart) / 1024) + "k"});
+    return image;
+  }
+
+  std::string vendor_root(const std::string& image) const { return image + "?offset=" + std::to_string(kVendorRootStart); }
+  std::string vendor_boot(const std::string& image) const { return image + "@@1M"; }
+
+  /// A file of the boot partition, read with mtools.
+  std::string boot_file(const std::string& image, const std::string& file) {
+    auto r = sys::run({.argv = {"mtype", "-i", vendor_boot(image), "::" + file}, .env = {{"MTOOLS_SKIP_CHECK", "1"}}});
+    return r.ok() && r->ok() ? r->out : "(missing)";
   }
 
   /// `debugfs -R REQUEST` on the root filesystem of `image`: its standard output.
