@@ -191,7 +191,9 @@ Run attach_users(CLI::App& sub) {
   auto* remove = sub.add_subcommand("remove", "remove accounts and their homes from every member");
   remove->add_option("names", o->names, "user names: student[01-30]")->required()->type_name("NAME");
   sudo_file(remove);
-  remove->footer("Example:\n  beowulf users remove student[01-30]");
+  remove->footer(
+      "userdel refuses a user who still has processes on a node (a login, a job): end them first.\n\n"
+      "Example:\n  beowulf users remove student[01-30]");
   auto* check = sub.add_subcommand("check", "the accounts beowulf made, compared on every member");
   check->add_option("names", o->names, "user names (default: those 'users add' made)")->type_name("NAME");
   check->add_flag("--fix", o->fix, "mend what differs: the master's UID and GID, missing homes and accounts");

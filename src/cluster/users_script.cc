@@ -31,7 +31,10 @@ std::string change_script(const UserChange& c, bool set_password) {
     s += fmt::format("getent group {0} >/dev/null || groupadd -g {1} {0}\n", a.name, a.gid);
     s += fmt::format("useradd -m -u {} -g {} -d {} -s {} {}\n", a.uid, a.gid, a.home, a.shell, a.name);
     s += fmt::format("echo 'change {} created with UID {}'\n", a.name, a.uid);
+    // Without a password: '*', no password login; useradd's '!' would lock the account,
+    // and sshd refuses even key logins to a locked account.
     if (set_password) s += fmt::format("printf '%s:%s\\n' {} \"$pw\" | chpasswd\n", a.name);
+    else s += fmt::format("usermod -p '*' {}\n", a.name);
   }
   if (c.fix_ids) {
     s += fmt::format("g=$(getent group {0} | cut -d: -f3)\n"

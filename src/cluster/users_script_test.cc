@@ -32,8 +32,10 @@ TEST(UsersScripts, CreateTheAccountWithItsIdsAndThePasswordFromStdin) {
             std::string::npos);
   EXPECT_NE(script.find("IFS= read -r pw || true\n"), std::string::npos);
   EXPECT_NE(script.find("printf '%s:%s\\n' student01 \"$pw\" | chpasswd\n"), std::string::npos);
-  EXPECT_EQ(users_apply_script({UserChange{.account = kStudent, .create = true}}, false).find("chpasswd"),
-            std::string::npos);
+  std::string keys_only = users_apply_script({UserChange{.account = kStudent, .create = true}}, false);
+  EXPECT_EQ(keys_only.find("chpasswd"), std::string::npos);
+  // not useradd's '!': sshd refuses even key logins to a locked account
+  EXPECT_NE(keys_only.find("usermod -p '*' student01\n"), std::string::npos);
 }
 
 TEST(UsersScripts, TheAccountsScriptReadsThisMachine) {
