@@ -18,6 +18,7 @@ const std::vector<CheckInfo>& all_checks() {
       {"interfaces", "one candidate interface for the cluster network", {"reach"}},
       {"clock", "clocks within 1 s of the master's", {"reach"}},
       {"disk", "at least 100 MB free in each home", {"reach"}},
+      {"users", "the accounts 'beowulf users add' made are the same on every node", {"reach"}},
       {"program", "the program is the same file at the same path everywhere", {"reach"}},
       {"cpi", "beowulf-cpi runs on every slot",
        {"ssh-master-to-node", "ssh-node-to-master", "names", "mpi", "ports", "program"}},

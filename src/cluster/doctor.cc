@@ -9,6 +9,7 @@
 #include "cluster/doctor_probe.h"
 #include "cluster/host_key.h"
 #include "cluster/node_command.h"
+#include "cluster/users_workflow.h"
 #include "remote/fan_out.h"
 #include "sys/atomic_file.h"
 
@@ -138,6 +139,18 @@ void connect_nodes(const DoctorOptions& options, const remote::Ssh& ssh, DoctorF
     if (outcomes[i].ok()) facts.connects[probed[i]->name] = parse_connect_output(out[i]);
 }
 
+// users: the accounts `users add` made, read on every probed node at once.
+void read_users(const DoctorOptions& options, const remote::Ssh& ssh, DoctorFacts& facts) {
+  facts.users = recorded_users();
+  if (facts.users.empty()) return;
+  std::vector<Node> probed;
+  for (const auto& node : options.nodes)
+    if (facts.probes.count(node.name)) probed.push_back(node);
+  facts.accounts = read_each_accounts(probed, ssh, facts.users,
+                                      {.fanout = options.fanout, .timeout = options.timeout, .cancel_fd = options.cancel_fd})
+                       .accounts;
+}
+
 void fingerprint_shared_keys(DoctorFacts& facts) {
   std::map<std::string, int> seen;
   for (const auto& [name, probe] : facts.probes)
@@ -181,6 +194,7 @@ std::vector<Finding> run_doctor(const Inventory& inventory, const DoctorOptions&
   log_in_to_master(inventory, options, ssh, facts);
   connect_nodes(options, ssh, facts);
   fingerprint_shared_keys(facts);
+  read_users(options, ssh, facts);
   auto add = [&](std::vector<Finding> more) { findings.insert(findings.end(), more.begin(), more.end()); };
   add(check_reach(facts));
   for (const char* id : {"ssh-master-to-node", "ssh-node-to-master", "ssh-node-to-node"}) add(check_ssh(facts, id, findings));
@@ -191,6 +205,7 @@ std::vector<Finding> run_doctor(const Inventory& inventory, const DoctorOptions&
   add(check_interfaces(facts, findings));
   add(check_clock(facts, findings));
   add(check_disk(facts, findings));
+  add(check_users(facts, findings));
   add(check_program(facts, findings));
   if (options.cpi) findings.push_back(cpi_finding(findings, options.cpi));
   return findings;

@@ -246,7 +246,7 @@ std::vector<Finding> check_clock(const DoctorFacts& facts, const std::vector<Fin
     std::string text = fmt::format("{:.1f} s {} the master's (read within {:.1f} s)", std::fabs(skew),
                                    skew >= 0 ? "ahead of" : "behind", error);
     if (std::fabs(skew) - error > 1.0)
-      return make("clock", node.name, Verdict::fail, text, as_root_on(node, "timedatectl set-ntp true"));
+      return make("clock", node.name, Verdict::fail, text, "beowulf time up");
     return make("clock", node.name, Verdict::ok, "within 1 s of the master's");
   });
 }
@@ -259,6 +259,25 @@ std::vector<Finding> check_disk(const DoctorFacts& facts, const std::vector<Find
       return make("disk", node.name, Verdict::fail, fmt::format("only {} MB free in the home of {}", mb, probe.user),
                   on_node(node, "du -sh ~/* | sort -h | tail"));
     return make("disk", node.name, Verdict::ok, "at least 100 MB free in the home");
+  });
+}
+
+std::vector<Finding> check_users(const DoctorFacts& facts, const std::vector<Finding>& so_far) {
+  if (facts.users.empty()) return {};
+  const Node* master = master_of(facts);
+  auto problems = check_accounts(facts.users, master ? master->name : "", facts.accounts);
+  return per_node(facts, "users", so_far, [&](const Node& node, const NodeProbe&) {
+    if (!facts.accounts.count(node.name)) return make("users", node.name, Verdict::warn, "its accounts were not read");
+    std::vector<std::string> found, fixed;
+    for (const auto& p : problems)
+      if (p.node == node.name) {
+        found.push_back(p.user + ": " + p.what);
+        if (std::find(fixed.begin(), fixed.end(), p.user) == fixed.end()) fixed.push_back(p.user);
+      }
+    if (found.empty())
+      return make("users", node.name, Verdict::ok,
+                  fmt::format("{} account{} as on the master", facts.users.size(), facts.users.size() == 1 ? "" : "s"));
+    return make("users", node.name, Verdict::fail, join(found, "; "), "beowulf users check --fix " + join(fixed, " "));
   });
 }
 

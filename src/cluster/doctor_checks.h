@@ -11,6 +11,7 @@
 
 #include "cluster/check.h"
 #include "cluster/doctor_probe.h"
+#include "cluster/users_plan.h"
 #include "core/inventory.h"
 
 namespace beowulf::cluster {
@@ -33,6 +34,8 @@ struct DoctorFacts {
   std::map<std::string, std::map<std::string, std::string>> connects;
   std::map<std::string, std::string> fingerprints;  ///< "TYPE BASE64" host key -> "SHA256:..."
   std::string program;                        ///< --program PATH; empty: not asked
+  std::vector<std::string> users;             ///< the accounts `users add` made (~/.beowulf/users)
+  std::map<std::string, NodeAccounts> accounts;  ///< by node name: those that answered
 };
 
 /// The command that runs `command` on `node` from the master, for a fix line: the
@@ -63,6 +66,8 @@ std::vector<Finding> check_interfaces(const DoctorFacts& facts, const std::vecto
 std::vector<Finding> check_clock(const DoctorFacts& facts, const std::vector<Finding>& so_far);
 std::vector<Finding> check_disk(const DoctorFacts& facts, const std::vector<Finding>& so_far);
 std::vector<Finding> check_program(const DoctorFacts& facts, const std::vector<Finding>& so_far);
+/// users: each account of facts.users against the master's (users_plan.h's check_accounts).
+std::vector<Finding> check_users(const DoctorFacts& facts, const std::vector<Finding>& so_far);
 
 /// machinefile: `text` of machine file `file` (as the user names it) against the inventory.
 std::vector<Finding> check_machine_file(const Inventory& inventory, std::string_view text, std::string_view file);

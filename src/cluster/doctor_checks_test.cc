@@ -168,10 +168,30 @@ TEST(DoctorChecks, InterfacesClockAndDisk) {
   auto c = check_clock(f, {});
   EXPECT_EQ(c[2].verdict, Verdict::fail);
   EXPECT_EQ(c[2].evidence, "3.2 s behind the master's (read within 0.1 s)");
+  EXPECT_EQ(c[2].fix, "beowulf time up");
   EXPECT_EQ(c[1].verdict, Verdict::ok);
   auto d = check_disk(f, {});
   EXPECT_EQ(d[2].evidence, "only 50 MB free in the home of linaro");
   EXPECT_EQ(d[2].fix, "beowulf exec -w worker002 -- 'du -sh ~/* | sort -h | tail'");
+}
+
+TEST(DoctorChecks, UsersNamesTheNodeWhoseUidDiffers) {
+  auto f = healthy();
+  f.users = {"student01"};
+  std::string same = "passwd student01:x:1001:1001::/home/student01:/bin/bash\nhome student01\n";
+  for (const auto& n : f.nodes) f.accounts[n.name] = parse_node_accounts(same).value();
+  f.accounts["worker002"] = parse_node_accounts("passwd student01:x:1005:1001::/home/student01:/bin/bash\n"
+                                                "home student01\n").value();
+  auto u = check_users(f, {});
+  ASSERT_EQ(u.size(), f.nodes.size());
+  EXPECT_EQ(u[1].verdict, Verdict::ok);
+  EXPECT_EQ(u[1].evidence, "1 account as on the master");
+  EXPECT_EQ(u[2].subject, "worker002");
+  EXPECT_EQ(u[2].verdict, Verdict::fail);
+  EXPECT_EQ(u[2].evidence, "student01: UID 1005, the master's is 1001");
+  EXPECT_EQ(u[2].fix, "beowulf users check --fix student01");
+  f.users.clear();
+  EXPECT_TRUE(check_users(f, {}).empty());  // no account made by beowulf: nothing to say
 }
 
 TEST(DoctorChecks, ProgramMissingOrDifferent) {

@@ -5,12 +5,11 @@
 #include "core/base64.h"
 
 namespace beowulf::cluster {
-namespace {
-
-/// A shell expression that expands to `text`, byte for byte (base64 needs no quoting).
 std::string literal(std::string_view text) {
   return fmt::format("\"$(printf %s '{}' | base64 -d)\"", base64_encode(text));
 }
+
+namespace {
 
 /// w FILE BASE64 MODE: writes FILE atomically through FILE.beowulf-new. mv fails on a
 /// file that is itself a mount point (containers bind-mount /etc/hosts): then copy in place.
@@ -77,13 +76,16 @@ std::string apply_script(const NodeChanges& changes) {
     root += fmt::format("hostname {}\n", *changes.hostname);
   }
   if (changes.etc_hosts) root += write_line("/etc/hosts", *changes.etc_hosts, "644");
+  return script + as_root_script(root);
+}
+
+std::string as_root_script(std::string_view root_script) {
   // sudo -S reads exactly one line; where sudo needs no password that line is ours to drop.
-  script += fmt::format(
+  return fmt::format(
       "root={}\n"
       "if sudo -n true 2>/dev/null; then read -r _ || true; sudo -n sh -c \"$root\"; "
       "else sudo -S -p '' sh -c \"$root\"; fi\n",
-      literal(root));
-  return script;
+      literal(root_script));
 }
 
 std::string prove_script(std::string_view master_name) {

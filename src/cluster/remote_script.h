@@ -10,6 +10,10 @@
 
 namespace beowulf::cluster {
 
+/// A shell expression that expands to `text`, byte for byte (base64 needs no quoting).
+/// Command substitution drops trailing newlines: give text without them.
+std::string literal(std::string_view text);
+
 /// Puts `public_key` into ~/.ssh/authorized_keys unless a line already holds it, inside
 /// the `# BEGIN beowulf` block (made when missing); ~/.ssh 0700, the file 0600.
 std::string authorize_key_script(std::string_view public_key);
@@ -36,6 +40,11 @@ struct NodeChanges {
 /// authorized_keys 0600, known_hosts 0644). When root is needed it reads one line from
 /// stdin: the password for `sudo -S`, or nothing of use where `sudo -n` needs none.
 std::string apply_script(const NodeChanges& changes);
+
+/// Runs `root_script` as root through sudo: where `sudo -n` needs no password the first
+/// line of stdin is read and dropped, else it is the password for `sudo -S`. Exits with
+/// the root script's status.
+std::string as_root_script(std::string_view root_script);
 
 /// Proves the node reaches the master by name in BatchMode: prints the node's hostname,
 /// then the master's, as the master answers over ssh. A connection the master closes
