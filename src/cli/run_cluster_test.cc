@@ -149,6 +149,14 @@ TEST_F(RunOnCluster, FeedsStdinToRankZeroWithTheMpiTheProgramIsBuiltWith) {
     EXPECT_THAT(r.out, HasSubstr("no number read; stopping\n"));
   }
   {
+    SCOPED_TRACE("ATerminalStaysATerminal");  // script(1) gives beowulf a pseudo-terminal as stdin
+    auto r = shell("master", "PATH=" + built_path().substr(5) +
+                                 " script -qec 'beowulf run bin/intervals-mpich; echo status $?' /dev/null",
+                   "3000\n0\n");
+    EXPECT_THAT(r.out, HasSubstr("3000 intervals on 4 ranks: pi is about 3.14159")) << r.out << r.err;
+    EXPECT_THAT(r.out, HasSubstr("status 0")) << r.out << r.err;
+  }
+  {
     SCOPED_TRACE("AnOpenMpiProgramIsLaunchedWithOpenMpiWithoutBeingTold");
     ASSERT_NO_FATAL_FAILURE(build_in_master("mpicc.openmpi", "read_intervals.c", "intervals-openmpi"));
     auto r = beowulf({"run", "bin/intervals-openmpi"}, "2000\n0\n");
