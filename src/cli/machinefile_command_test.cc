@@ -45,7 +45,7 @@ class MachinefileCommand : public ::testing::Test {
   /// With `home`, HOME is there instead and BEOWULF_HOME is unset.
   sys::ProcessResult beowulf(std::vector<std::string> args, std::optional<std::string> home = std::nullopt) {
     args.insert(args.begin(), BEOWULF_BINARY_DIR "/src/cli/beowulf");
-    sys::ProcessSpec spec{args, {{"BEOWULF_HOME", dir_}}, {}, {}, {}, std::chrono::seconds(30)};
+    sys::ProcessSpec spec{.argv = args, .env = {{"BEOWULF_HOME", dir_}}, .timeout = std::chrono::seconds(30)};
     if (home) spec.env = {{"HOME", *home}}, spec.unset_env = {"BEOWULF_HOME"};
     auto result = sys::run(spec);
     EXPECT_TRUE(result) << result.error().what;

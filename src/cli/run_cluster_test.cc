@@ -1,5 +1,6 @@
 // `beowulf run` on a virtual cluster whose boards joined: MPICH and Open MPI, a program
-// missing or different on a worker (synced), a node down (named, no hang).
+// missing or different on a worker (synced), a node down (named, no hang), stdin to rank
+// 0, the MPI a program is built with, an mpi4py script and its input file, -w/-x, --env.
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -70,7 +71,8 @@ TEST_F(RunOnCluster, RunsWithMpichSyncingTheProgram) {
       ASSERT_EQ(shell(node, "mkdir -p bin && cp " + cpi + " bin/cpi-missing").exit_code, 0);
     auto r = beowulf({"run", "bin/cpi-missing"});
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-    EXPECT_EQ(r.err, "run: copied /home/linaro/bin/cpi-missing to worker002\n");
+    EXPECT_EQ(r.err, "run: launching with MPICH: cpi-missing is built with it\n"
+                     "run: sent bin/cpi-missing to worker002\n");
     EXPECT_EQ(ranks_in(r.out).hosts, kEveryHost);
     EXPECT_EQ(shell("node2", "cmp bin/cpi-missing " + cpi + " && stat -c %a bin/cpi-missing").out, "755\n");
   }
@@ -82,7 +84,8 @@ TEST_F(RunOnCluster, RunsWithMpichSyncingTheProgram) {
     ASSERT_EQ(shell("node2", "cp /bin/true bin/cpi-different").exit_code, 0);
     auto r = beowulf({"run", "/home/linaro/bin/cpi-different"});
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-    EXPECT_EQ(r.err, "run: copied /home/linaro/bin/cpi-different to worker002\n");
+    EXPECT_EQ(r.err, "run: launching with MPICH: cpi-different is built with it\n"
+                     "run: sent bin/cpi-different to worker002\n");
     EXPECT_EQ(ranks_in(r.out).hosts, kEveryHost);
   }
 }
@@ -117,6 +120,131 @@ TEST_F(RunOnCluster, RunsWithOpenMpi) {
     EXPECT_EQ(ranks.hosts, kEveryHost);
     EXPECT_EQ(ranks.rank0, "linaro-nano");
     EXPECT_THAT(r.out, HasSubstr("pi is approximately 3.14159265"));
+  }
+}
+
+/// Builds testdata/SOURCE in the master with `compiler` as ~/bin/NAME.
+void build_in_master(const std::string& compiler, const std::string& source, const std::string& name) {
+  std::string path = std::string(BEOWULF_SOURCE_DIR) + "/src/cli/testdata/" + source;
+  auto built = RunOnCluster::shell("master", "mkdir -p bin && " + compiler + " -O2 -o bin/" + name + " " + path);
+  ASSERT_EQ(built.exit_code, 0) << built.err;
+}
+
+TEST_F(RunOnCluster, FeedsStdinToRankZeroWithTheMpiTheProgramIsBuiltWith) {
+  {
+    SCOPED_TRACE("AnMpichProgramReadsAPipe");
+    ASSERT_NO_FATAL_FAILURE(build_in_master("mpicc.mpich", "read_intervals.c", "intervals-mpich"));
+    auto r = beowulf({"run", "bin/intervals-mpich"}, "100000\n0\n");
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_EQ(r.err, "run: launching with MPICH: intervals-mpich is built with it\n"
+                     "run: sent bin/intervals-mpich to worker[001-003]\n");
+    EXPECT_THAT(r.out, HasSubstr("100000 intervals on 4 ranks: pi is about 3.1415926536\n"));
+    EXPECT_THAT(r.out, ::testing::Not(HasSubstr("no number read")));
+  }
+  {
+    SCOPED_TRACE("TheEndOfInputReachesTheProgram");
+    auto r = beowulf({"run", "bin/intervals-mpich"}, "");
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_EQ(r.err, "run: launching with MPICH: intervals-mpich is built with it\n");  // nothing sent again
+    EXPECT_THAT(r.out, HasSubstr("no number read; stopping\n"));
+  }
+  {
+    SCOPED_TRACE("ATerminalStaysATerminal");  // script(1) gives beowulf a pseudo-terminal as stdin
+    auto r = shell("master", "PATH=" + built_path().substr(5) +
+                                 " script -qec 'beowulf run bin/intervals-mpich; echo status $?' /dev/null",
+                   "3000\n0\n");
+    EXPECT_THAT(r.out, HasSubstr("3000 intervals on 4 ranks: pi is about 3.14159")) << r.out << r.err;
+    EXPECT_THAT(r.out, HasSubstr("status 0")) << r.out << r.err;
+  }
+  {
+    SCOPED_TRACE("AnOpenMpiProgramIsLaunchedWithOpenMpiWithoutBeingTold");
+    ASSERT_NO_FATAL_FAILURE(build_in_master("mpicc.openmpi", "read_intervals.c", "intervals-openmpi"));
+    auto r = beowulf({"run", "bin/intervals-openmpi"}, "2000\n0\n");
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_EQ(r.err, "run: launching with Open MPI: intervals-openmpi is built with it\n"
+                     "run: sent bin/intervals-openmpi to worker[001-003]\n");
+    EXPECT_THAT(r.out, HasSubstr("2000 intervals on 4 ranks: pi is about 3.14159"));
+  }
+  {
+    SCOPED_TRACE("ARankThatExits3MakesRunFail");
+    ASSERT_NO_FATAL_FAILURE(build_in_master("mpicc.mpich", "exit_on_rank.c", "exit-on-rank"));
+    auto ok = beowulf({"run", "bin/exit-on-rank"});
+    EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+    auto r = beowulf({"run", "bin/exit-on-rank", "2", "3"});
+    EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  }
+}
+
+TEST_F(RunOnCluster, BringsAnMpi4pyScriptAndItsInputToEveryNode) {
+  std::string script = std::string(BEOWULF_SOURCE_DIR) + "/src/cli/testdata/sum_numbers.py";
+  ASSERT_EQ(shell("master", "mkdir -p work && cp " + script + " work/sum.py && seq 1 100 > work/data.txt").exit_code, 0);
+  auto in_work = [](std::vector<std::string> args) {
+    std::string line = "cd work && beowulf";
+    for (const auto& a : args) line += " '" + a + "'";
+    return shell("master", "PATH=" + built_path().substr(5) + " && export PATH && " + line);
+  };
+  {
+    SCOPED_TRACE("TheScriptAndItsInputAreSentAndEveryRankPrintsTheSum");
+    auto r = in_work({"run", "python3", "sum.py", "data.txt"});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_EQ(r.err, "run: launching with Open MPI: mpi4py is built with it\n"
+                     "run: sent sum.py, data.txt to worker[001-003]\n");
+    for (const char* host : {"linaro-nano", "worker001", "worker002", "worker003"})
+      EXPECT_THAT(r.out, ::testing::ContainsRegex(std::string("rank [0-3] of 4 on ") + host + ": total 5050\n"));
+  }
+  {
+    SCOPED_TRACE("UnchangedFilesAreNotSentAgain");
+    auto r = in_work({"run", "python3", "sum.py", "data.txt"});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_EQ(r.err, "run: launching with Open MPI: mpi4py is built with it\n");
+  }
+  {
+    SCOPED_TRACE("AChangedFileIsSentAgain");
+    ASSERT_EQ(shell("master", "seq 1 10 > work/data.txt").exit_code, 0);
+    auto r = in_work({"run", "python3", "sum.py", "data.txt"});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_EQ(r.err, "run: launching with Open MPI: mpi4py is built with it\n"
+                     "run: sent data.txt to worker[001-003]\n");
+    EXPECT_THAT(r.out, HasSubstr("on worker003: total 55\n"));
+  }
+  {
+    SCOPED_TRACE("AMissingSyncPathIsRefusedBeforeLaunch");
+    auto r = in_work({"run", "--sync", "inputs/", "python3", "sum.py", "data.txt"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(r.err, "beowulf: error: --sync inputs/: no such file or folder\n");
+  }
+  {
+    SCOPED_TRACE("SyncBringsAFolder");
+    ASSERT_EQ(shell("master", "mkdir -p work/params/deep && echo 1 > work/params/a && echo 2 > work/params/deep/b")
+                  .exit_code, 0);
+    auto r = in_work({"run", "--sync", "params", "python3", "sum.py", "data.txt"});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_EQ(r.err, "run: launching with Open MPI: mpi4py is built with it\n"
+                     "run: sent params/a, params/deep/b to worker[001-003]\n");
+    EXPECT_EQ(shell("node2", "cat work/params/deep/b").out, "2\n");
+  }
+}
+
+TEST_F(RunOnCluster, PutsRanksOnlyOnTheChosenNodesWithTheirEnvironment) {
+  {
+    SCOPED_TRACE("OnlyTheMembersOfW");
+    auto r = beowulf({"run", "-w", "worker[001-002]", "beowulf-cpi"});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_EQ(ranks_in(r.out).hosts, (std::set<std::string>{"worker001", "worker002"}));
+  }
+  {
+    SCOPED_TRACE("NotTheMembersOfX");
+    auto r = beowulf({"run", "-x", "worker003", "beowulf-cpi"});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_EQ(ranks_in(r.out).hosts, (std::set<std::string>{"linaro-nano", "worker001", "worker002"}));
+    EXPECT_EQ(ranks_in(r.out).rank0, "linaro-nano");
+  }
+  for (const char* mpi : {"mpich", "openmpi"}) {
+    SCOPED_TRACE(std::string("EnvReachesEveryRankWith") + mpi);
+    auto r = beowulf({"run", "--mpi", mpi, "--env", "GREETING=hello there", "printenv", "GREETING"});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_EQ(r.out, "hello there\nhello there\nhello there\nhello there\n");
   }
 }
 

@@ -2,24 +2,32 @@
 
 #include <fmt/core.h>
 #include <fmt/ranges.h>
+#include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/interrupt.h"
 #include "cli/report.h"
 #include "cli/streamed.h"
+#include "cluster/members.h"
 #include "core/machine_file.h"
+#include "core/nodeset.h"
+#include "launch/elf_arch.h"
 #include "launch/mpi_install.h"
 #include "launch/mpiexec_command.h"
+#include "launch/program_mpi.h"
 #include "launch/program_sync.h"
+#include "launch/run_files.h"
 #include "launch/run_plan.h"
 #include "sys/atomic_file.h"
 #include "sys/interfaces.h"
-#include "cli/interrupt.h"
 #include "sys/inventory_file.h"
 #include "sys/paths.h"
 
@@ -31,16 +39,27 @@ struct RunOptions {
   std::string mpi;
   bool no_sync = false;
   bool verbose = false;
+  std::vector<std::string> sync;
+  std::vector<std::string> env;
+  std::string include, exclude;
   std::string program;
   std::vector<std::string> command;  ///< PROGRAM ARGS...
 };
 
+/// A launch ready to start, and the machine file made for it alone (-w/-x), if any.
+struct Prepared {
+  launch::Launch launch;
+  std::string own_machine_file;
+};
+
 /// ~/.beowulf/machinefile (MPICH) or hostfile (Open MPI), as `add` writes them, rewritten
-/// only when the inventory changed since.
-Result<std::string> machine_file(const Inventory& inventory, launch::MpiKind kind) {
+/// only when the inventory changed since; for a part of the cluster (-w/-x), a file of
+/// this run's own beside them.
+Result<std::string> machine_file(const Inventory& nodes, launch::MpiKind kind, bool whole_cluster) {
   bool mpich = kind == launch::MpiKind::mpich;
   std::string path = sys::beowulf_home() + (mpich ? "/machinefile" : "/hostfile");
-  std::string text = write_machine_file(machine_entries(inventory, HostBy::name),
+  if (!whole_cluster) path = fmt::format("{}/run-{}.{}", sys::beowulf_home(), ::getpid(), mpich ? "machinefile" : "hostfile");
+  std::string text = write_machine_file(machine_entries(nodes, HostBy::name),
                                         mpich ? MachineFileFormat::mpich : MachineFileFormat::openmpi);
   auto now = sys::read_file(path);
   if (now.ok() && *now == text) return path;
@@ -48,46 +67,125 @@ Result<std::string> machine_file(const Inventory& inventory, launch::MpiKind kin
   return path;
 }
 
-/// The launch for `o` on `inventory`, every check passed and the program synced.
-Result<launch::Launch> prepare(const RunOptions& o, const Inventory& inventory, int cancel_fd) {
-  std::optional<launch::MpiKind> wanted;
+/// The inventory less the members -w/-x leave out.
+Result<Inventory> selected_part(const Inventory& inventory, const RunOptions& o) {
+  auto members = cluster::select_members(inventory, o.include, o.exclude);
+  if (!members) return members.error();
+  if (members->empty()) return bad_input("no node left to run on", "check -w and -x");
+  Inventory part = inventory;
+  for (const auto& node : inventory.nodes())
+    if (std::none_of(members->begin(), members->end(), [&](const Node& m) { return m.name == node.name; }))
+      part.remove(node.name);
+  return part;
+}
+
+/// The MPI to launch with: --mpi's, else the one the program is built with (said in one
+/// line), else the one behind `mpiexec`.
+Result<launch::MpiInstall> choose_mpi(const RunOptions& o, const std::string& program, std::string_view shown,
+                                      std::optional<launch::ProgramMpi>& needs) {
   if (!o.mpi.empty()) {
     auto kind = launch::parse_mpi_kind(o.mpi);
     if (!kind) return kind.error();
-    wanted = *kind;
+    auto mpi = launch::detect_mpi(*kind);
+    if (!mpi) return mpi.error();
+    if (Status s = launch::check_program_links(program, *mpi); !s.ok()) return s.error();
+    return mpi;
   }
+  needs = launch::program_mpi(program, shown);
+  if (!needs) return launch::detect_mpi(std::nullopt);
+  auto mpi = launch::installed_mpi(needs->kind);
+  if (mpi) fmt::print(stderr, "run: launching with {}: {}\n", launch::display_name(needs->kind), needs->reason);
+  return mpi;
+}
+
+/// The files every node needs (the program unless it is the system's, files named in its
+/// arguments, --sync), and what the launch needs there.
+launch::SyncRequest needed_files(const RunOptions& o, const std::string& program, const std::vector<std::string>& synced,
+                                 const launch::MpiInstall& mpi, const std::optional<launch::ProgramMpi>& needs) {
+  std::string cwd = std::filesystem::current_path().string();
+  launch::SyncRequest request;
+  std::string home = sys::home_directory();
+  if (launch::shown_path(cwd, home) != cwd) request.workdir = cwd;  // under home: the user's to make
+  if (!launch::is_system_path(program)) request.files.push_back(program);
+  std::vector<std::string> args(o.command.begin() + 1, o.command.end());
+  auto wanted = launch::files_named_in(args, cwd, home);
+  wanted.insert(wanted.end(), synced.begin(), synced.end());
+  for (auto& f : wanted)
+    if (std::find(request.files.begin(), request.files.end(), f) == request.files.end()) request.files.push_back(f);
+  std::string name(launch::display_name(mpi.kind));
+  request.required.push_back({launch::node_daemon(mpi.kind),
+                              fmt::format("{} is not installed{}", name, needs ? " (" + needs->reason + ")" : ""),
+                              std::string(launch::package_of(mpi.kind))});
+  if (needs && !needs->mpi4py_module.empty())
+    request.required.push_back({needs->mpi4py_module, "mpi4py is not installed", "python3-mpi4py"});
+  return request;
+}
+
+/// "run: sent sum.py, data.txt to worker[001-003]", one line per group of nodes.
+void report_sent(const launch::SyncReport& report) {
+  std::string cwd = std::filesystem::current_path().string();
+  for (const auto& group : report.sent) {
+    std::vector<std::string> shown;
+    for (const auto& f : group.files) shown.push_back(launch::shown_path(f, cwd));
+    auto nodes = NodeSet::parse(fmt::format("{}", fmt::join(group.nodes, ",")));
+    fmt::print(stderr, "run: sent {} to {}\n", fmt::join(shown, ", "),
+               nodes ? nodes->fold() : fmt::format("{}", fmt::join(group.nodes, ",")));
+  }
+}
+
+/// The launch for `o` on `inventory`, every check passed and the files synced.
+Result<Prepared> prepare(const RunOptions& o, const Inventory& inventory, int cancel_fd) {
+  std::vector<std::pair<std::string, std::string>> env;
+  for (const auto& text : o.env) {
+    auto var = launch::parse_env_option(text);
+    if (!var) return var.error();
+    env.push_back(*var);
+  }
+  auto synced = launch::files_to_sync(o.sync, std::filesystem::current_path().string());
+  if (!synced) return synced.error();
   auto program = launch::resolve_program(o.command.front());
   if (!program) return program.error();
-  auto mpi = launch::detect_mpi(wanted);
-  if (!mpi) return mpi.error();
-  if (Status s = launch::check_program_links(*program, *mpi); !s.ok()) return s.error();
+  std::string shown = std::filesystem::path(*program).filename().string();
+  auto part = selected_part(inventory, o);
+  if (!part) return part.error();
   const Node* master = inventory.master();
   if (!master) return Error{"the inventory has no master", "", "run 'beowulf init' on the master first"};
-  auto ranks = launch::rank_count(inventory, o.ranks);
+  auto ranks = launch::rank_count(*part, o.ranks);
   if (!ranks) return ranks.error();
+  auto nodes = launch::nodes_for_ranks(*part, *ranks);
+  if (!launch::is_system_path(*program))
+    if (auto arch = launch::program_arch(*program))
+      if (Status s = launch::check_arch(nodes, shown, *arch); !s.ok()) return s.error();
+
+  std::optional<launch::ProgramMpi> needs;
+  auto mpi = choose_mpi(o, *program, shown, needs);
+  if (!mpi) return mpi.error();
+  auto request = needed_files(o, *program, *synced, *mpi, needs);
 
   remote::Ssh ssh;
   if (Status s = remote::ensure_control_dir(ssh.settings().control_dir); !s.ok()) return s.error();
-  auto synced = launch::sync_program(launch::nodes_for_ranks(inventory, *ranks), ssh, *program,
-                                     {.copy = !o.no_sync, .cancel_fd = cancel_fd});
-  if (!synced) return synced.error();
-  if (!synced->copied.empty())
-    fmt::print(stderr, "run: copied {} to {}\n", *program, fmt::join(synced->copied, ", "));
+  auto sent = launch::sync_files(nodes, ssh, request, {.copy = !o.no_sync, .cancel_fd = cancel_fd});
+  if (!sent) return sent.error();
+  report_sent(*sent);
 
-  auto file = machine_file(inventory, mpi->kind);
+  bool whole = o.include.empty() && o.exclude.empty();
+  auto file = machine_file(whole ? inventory : *part, mpi->kind, whole);
   if (!file) return file.error();
   auto local = sys::ipv4_addresses();
   if (!local) return local.error();
-  launch::Launch l;
+  Prepared p;
+  p.own_machine_file = whole ? "" : *file;
+  launch::Launch& l = p.launch;
   l.mpi = *mpi;
   l.machine_file = *file;
   l.ranks = *ranks;
   l.interface = launch::interface_of(*local, master->address);
   l.subnet = launch::cluster_subnet(inventory, *local).str();
   l.as_root = ::geteuid() == 0;
+  l.env = std::move(env);
   l.program = *program;
   l.args.assign(o.command.begin() + 1, o.command.end());
-  return l;
+  return p;
 }
 
 // MPICH here is built with ch4:ucx. Across the sim's nodes (separate network namespaces,
@@ -95,11 +193,21 @@ Result<launch::Launch> prepare(const RunOptions& o, const Inventory& inventory, 
 // nodes with distinct hostnames, and with every node still called linaro-nano. So the
 // launch sets none, and a board's own UCX settings stay the user's.
 
-/// Runs mpiexec streamed: Ctrl-C kills it and everything it started (its ssh children too).
+/// Runs mpiexec streamed, our stdin its stdin (both launchers pass it on to rank 0): on a
+/// terminal its process group gets the terminal, as a shell's job does (Ctrl-C then goes
+/// to mpiexec, which ends every rank), and takes it back after; on a pipe, Ctrl-C comes to
+/// us and kills mpiexec and everything it started.
 int start_mpiexec(const launch::Launch& l, int cancel_fd, bool verbose) {
   auto argv = launch::mpiexec_argv(l);
   if (verbose) fmt::print(stderr, "run: {}\n", fmt::join(argv, " "));
-  return run_streamed(sys::ProcessSpec{.argv = argv}, cancel_fd);
+  bool terminal = ::isatty(0) && ::tcgetpgrp(0) == ::getpgrp();
+  int status = run_streamed(sys::ProcessSpec{.argv = argv, .stdin_from = 0, .take_terminal = terminal}, cancel_fd);
+  if (terminal) {
+    auto old = ::signal(SIGTTOU, SIG_IGN);  // we are in the background until this call
+    ::tcsetpgrp(0, ::getpgrp());
+    ::signal(SIGTTOU, old);
+  }
+  return status;
 }
 
 int run_program(const RunOptions& o) {
@@ -110,29 +218,48 @@ int run_program(const RunOptions& o) {
   auto prepared = prepare(o, *inventory, interrupt.fd());
   if (interrupt.interrupted()) return exit_interrupted;
   if (!prepared) return report(prepared.error());
-  return start_mpiexec(*prepared, interrupt.fd(), o.verbose);
+  int status = start_mpiexec(prepared->launch, interrupt.fd(), o.verbose);
+  if (!prepared->own_machine_file.empty()) std::filesystem::remove(prepared->own_machine_file);
+  return status;
 }
 
 }  // namespace
 
 Run attach_run(CLI::App& sub) {
   auto o = std::make_shared<RunOptions>();
-  sub.add_option("-n", o->ranks, "how many processes (default: every slot of the cluster)")->type_name("N");
-  sub.add_option("--mpi", o->mpi, "the MPI to launch with: mpich or openmpi (default: the one behind mpiexec)")
+  sub.add_option("-n", o->ranks, "how many processes (default: every slot of the nodes it runs on)")->type_name("N");
+  sub.add_option("-w", o->include, "ranks only on these members (names or addresses): worker[001-004]")
+      ->type_name("NODESET");
+  sub.add_option("-x", o->exclude, "no ranks on these members")->type_name("NODESET");
+  sub.add_option("--mpi", o->mpi, "the MPI to launch with: mpich or openmpi (default: the one PROGRAM is built with)")
       ->type_name("KIND");
-  sub.add_flag("--no-sync", o->no_sync, "do not compare and copy the program to the nodes");
+  // One value per --sync/--env: the program's own words after them are not theirs.
+  sub.add_option("--sync", o->sync, "also bring PATH (a folder: all of it) to every node; repeatable")
+      ->type_name("PATH")
+      ->allow_extra_args(false);
+  sub.add_option("--env", o->env, "give every rank this variable (NAME alone: its value here); repeatable")
+      ->type_name("NAME[=VALUE]")
+      ->allow_extra_args(false);
+  sub.add_flag("--no-sync", o->no_sync, "do not compare and send the program and its files");
   sub.add_flag("-v,--verbose", o->verbose, "print the mpiexec command line before running it");
   // One positional, then everything after it, options included, is the program's own
   // (a vector positional would take the program's plain words and leave its options).
   sub.add_option("program", o->program, "the MPI program, then its own arguments")->type_name("PROGRAM");
   sub.prefix_command();
   sub.footer(
-      "Checks that every node it needs answers, copies PROGRAM where it is missing or differs\n"
-      "(same absolute path everywhere), then starts it with mpiexec over the cluster's network,\n"
-      "rank 0 on the master. The output and the exit status are mpiexec's.\n\n"
+      "Checks that every node it needs answers and has the MPI PROGRAM is built with (by ldd;\n"
+      "for python3 SCRIPT, the MPI mpi4py is built with), brings PROGRAM, every argument that\n"
+      "names a file of yours (under this folder or your home) and each --sync PATH to every\n"
+      "node where it is missing or differs (same absolute path; unchanged files are not sent\n"
+      "again), then starts it with that MPI's mpiexec over the cluster's network, rank 0 on the\n"
+      "master. Standard input goes to rank 0 (a pipe, or this terminal). Files the ranks write\n"
+      "stay on the node that wrote them (gather them with 'beowulf copy --gather'). The output\n"
+      "and the exit status are the program's (non-zero when a rank fails).\n\n"
       "Example:\n"
       "  beowulf run beowulf-cpi\n"
-      "  beowulf run -n 8 --mpi openmpi ./my-program --size 1000");
+      "  printf '100000\\n0\\n' | beowulf run ./icpi\n"
+      "  beowulf run -n 8 --env OMP_NUM_THREADS=1 python3 sum.py data.txt\n"
+      "  beowulf run -x worker003 --sync params/ ./my-program --size 1000");
   return [o, &sub] {
     o->command = {o->program};
     auto rest = sub.remaining();

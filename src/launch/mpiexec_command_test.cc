@@ -50,5 +50,38 @@ TEST(MpiexecCommand, OpenMpiAsRootSaysSoExplicitly) {
   EXPECT_NE(std::find(argv.begin(), argv.end(), "--allow-run-as-root"), argv.end());
 }
 
+TEST(MpiexecCommand, EachLauncherGetsTheEnvironmentInItsOwnFlag) {
+  auto mpich = cpi_on(MpiKind::mpich);
+  mpich.env = {{"OMP_NUM_THREADS", "1"}, {"GREETING", "hello world"}};
+  EXPECT_THAT(mpiexec_argv(mpich),
+              ElementsAre("/usr/bin/mpiexec.mpich", "-f", "/home/linaro/.beowulf/machinefile", "-genv",
+                          "OMP_NUM_THREADS", "1", "-genv", "GREETING", "hello world", "-n", "4",
+                          "/usr/local/bin/beowulf-cpi", "-n", "100000"));
+  auto openmpi = cpi_on(MpiKind::openmpi);
+  openmpi.env = mpich.env;
+  EXPECT_THAT(mpiexec_argv(openmpi),
+              ElementsAre("/usr/bin/mpiexec.openmpi", "--hostfile", "/home/linaro/.beowulf/machinefile", "--mca",
+                          "plm_rsh_no_tree_spawn", "1", "-x", "OMP_NUM_THREADS=1", "-x", "GREETING=hello world", "-n",
+                          "4", "/usr/local/bin/beowulf-cpi", "-n", "100000"));
+}
+
+TEST(MpiexecCommand, EnvTakesNameAndValueOrTheValueHere) {
+  EXPECT_EQ(parse_env_option("OMP_NUM_THREADS=1").value(), (std::pair<std::string, std::string>{"OMP_NUM_THREADS", "1"}));
+  EXPECT_EQ(parse_env_option("EMPTY=").value(), (std::pair<std::string, std::string>{"EMPTY", ""}));
+  EXPECT_EQ(parse_env_option("A=b=c").value(), (std::pair<std::string, std::string>{"A", "b=c"}));
+  setenv("BEOWULF_TEST_VALUE", "from here", 1);
+  EXPECT_EQ(parse_env_option("BEOWULF_TEST_VALUE").value(),
+            (std::pair<std::string, std::string>{"BEOWULF_TEST_VALUE", "from here"}));
+  unsetenv("BEOWULF_TEST_VALUE");
+  auto unset = parse_env_option("BEOWULF_TEST_VALUE");
+  ASSERT_FALSE(unset.ok());
+  EXPECT_EQ(unset.error().kind, ErrorKind::bad_input);
+  EXPECT_EQ(unset.error().message(), "--env BEOWULF_TEST_VALUE: BEOWULF_TEST_VALUE is not set here");
+  EXPECT_EQ(unset.error().hint, "give its value: --env BEOWULF_TEST_VALUE=VALUE");
+  auto bad = parse_env_option("1X=2");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message(), "--env 1X=2: '1X' is not a variable name");
+}
+
 }  // namespace
 }  // namespace beowulf::launch

@@ -1,14 +1,14 @@
 #include "launch/program_sync.h"
 
 #include <fmt/core.h>
-#include <sys/stat.h>
+#include <fmt/ranges.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
-#include <regex>
+#include <sstream>
 
 #include "remote/fan_out.h"
-#include "sys/atomic_file.h"
 #include "sys/process.h"
 
 namespace beowulf::launch {
@@ -48,25 +48,92 @@ Error node_error(const remote::Ssh& ssh, const Node& node, const remote::NodeRun
   return Error{why, node.label(), hint};
 }
 
+std::string quoted_words(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& w : words) out += " " + remote::shell_quote(w);
+  return out;
+}
+
+/// The master's checksums of `files`; fails naming a file it cannot read.
+Result<std::map<std::string, std::string>> local_sums(const std::vector<std::string>& files) {
+  if (files.empty()) return std::map<std::string, std::string>{};
+  std::vector<std::string> argv = {"sha256sum", "--"};
+  argv.insert(argv.end(), files.begin(), files.end());
+  auto r = sys::run({.argv = argv});
+  if (!r) return r.error();
+  auto sums = parse_answer(r->out).sums;
+  for (const auto& f : files)
+    if (!sums.contains(f)) return Error{fmt::format("{}: cannot be read here", f), "", ""};
+  return sums;
+}
+
+/// A tar stream of `files` (absolute paths) relative to the root.
+Result<std::string> tar_of(const std::vector<std::string>& files) {
+  std::vector<std::string> argv = {"tar", "-C", "/", "-cf", "-", "--no-recursion", "--"};
+  for (const auto& f : files) argv.push_back(f.substr(1));
+  auto r = sys::run({.argv = argv});
+  if (!r) return r.error();
+  if (r->exit_code != 0) return Error{fmt::format("tar of {}: {}", fmt::join(files, ", "), last_line(r->err)), "", ""};
+  return r->out;
+}
+
+/// Nodes grouped by the files they lack, groups in the order their first node came.
+std::vector<std::pair<std::vector<std::string>, std::vector<const Node*>>> group_by_files(
+    const std::vector<const Node*>& nodes, const std::vector<std::vector<std::string>>& lacking) {
+  std::vector<std::pair<std::vector<std::string>, std::vector<const Node*>>> groups;
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (lacking[i].empty()) continue;
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == lacking[i]; });
+    if (it == groups.end()) groups.push_back({lacking[i], {nodes[i]}});
+    else it->second.push_back(nodes[i]);
+  }
+  return groups;
+}
+
 }  // namespace
 
-std::string checksum_command(const std::string& path) {
-  return "sha256sum -- " + remote::shell_quote(path) + " 2>/dev/null; true";
+std::string check_command(const SyncRequest& request) {
+  std::string command;
+  if (!request.workdir.empty()) command += "mkdir -p -- " + remote::shell_quote(request.workdir) + " 2>/dev/null; ";
+  if (!request.files.empty()) command += "sha256sum --" + quoted_words(request.files) + " 2>/dev/null; ";
+  if (!request.required.empty()) {
+    std::vector<std::string> paths;
+    for (const auto& r : request.required) paths.push_back(r.path);
+    command += "for p in" + quoted_words(paths) + "; do [ -e \"$p\" ] || echo \"missing $p\"; done; ";
+  }
+  return command + "true";
 }
 
-std::optional<std::string> parse_checksum(std::string_view output) {
-  static const std::regex hex("^([0-9a-f]{64}) ");
-  std::match_results<std::string_view::const_iterator> m;
-  if (!std::regex_search(output.begin(), output.end(), m, hex)) return std::nullopt;
-  return m[1].str();
+NodeAnswer parse_answer(std::string_view output) {
+  NodeAnswer answer;
+  std::istringstream in{std::string(output)};
+  for (std::string line; std::getline(in, line);) {
+    if (line.starts_with("missing ")) {
+      answer.missing.push_back(line.substr(8));
+      continue;
+    }
+    // "HASH  PATH" (or "HASH *PATH"); a name sha256sum had to escape starts with '\'
+    // and is left out: that file is sent again, which is safe.
+    if (line.size() < 67 || line[64] != ' ' || (line[65] != ' ' && line[65] != '*')) continue;
+    std::string hash = line.substr(0, 64);
+    if (hash.find_first_not_of("0123456789abcdef") != std::string::npos) continue;
+    answer.sums[line.substr(66)] = hash;
+  }
+  return answer;
 }
 
-std::string install_command(const std::string& path, mode_t mode) {
-  std::string dir = std::filesystem::path(path).parent_path().string();
-  std::string temp = path + ".beowulf-new";
-  return fmt::format("mkdir -p -- {0} && cat > {1} && chmod {2:o} {1} && mv -f -- {1} {3}", remote::shell_quote(dir),
-                     remote::shell_quote(temp), mode & 07777, remote::shell_quote(path));
+std::vector<std::string> differing_files(const std::vector<std::string>& files,
+                                         const std::map<std::string, std::string>& mine,
+                                         const std::map<std::string, std::string>& theirs) {
+  std::vector<std::string> out;
+  for (const auto& f : files) {
+    auto m = mine.find(f), t = theirs.find(f);
+    if (m == mine.end() || t == theirs.end() || m->second != t->second) out.push_back(f);
+  }
+  return out;
 }
+
+std::string unpack_command() { return "tar -C / -xpf - --no-same-owner"; }
 
 Result<std::string> resolve_program(const std::string& program) {
   std::string path = program.find('/') != std::string::npos ? program : sys::find_on_path(program);
@@ -79,46 +146,51 @@ Result<std::string> resolve_program(const std::string& program) {
   return absolute;
 }
 
-Result<SyncReport> sync_program(const std::vector<Node>& nodes, const remote::Ssh& ssh, const std::string& path,
-                                const SyncOptions& options) {
+Result<SyncReport> sync_files(const std::vector<Node>& nodes, const remote::Ssh& ssh, const SyncRequest& request,
+                              const SyncOptions& options) {
+  SyncRequest asked = request;
+  if (!options.copy) asked.files.clear();
   std::vector<const Node*> workers;
   std::vector<remote::Job> checks;
-  std::string command = options.copy ? checksum_command(path) : "true";
+  std::string command = check_command(asked);
   for (const auto& node : nodes) {
     if (node.role == Role::master) continue;
     workers.push_back(&node);
     checks.push_back({node.name, ssh.run(target_of(node), command)});
   }
+  auto mine = local_sums(asked.files);
   remote::FanOut fan({.timeout = options.timeout, .cancel_fd = options.cancel_fd});
   auto answers = fan.collect(checks);
-  for (std::size_t i = 0; i < answers.size(); ++i)
+  std::vector<std::vector<std::string>> lacking;
+  for (std::size_t i = 0; i < answers.size(); ++i) {
     if (!answers[i].outcome.ok()) return node_error(ssh, *workers[i], answers[i], "does not answer", options.timeout);
-  SyncReport report;
-  if (!options.copy) return report;
-
-  auto local = sys::run({.argv = {"sha256sum", "--", path}});
-  auto mine = local.ok() ? parse_checksum(local->out) : std::nullopt;
-  if (!mine) return Error{fmt::format("sha256sum {}: failed", path)};
-  std::vector<const Node*> missing;
-  for (std::size_t i = 0; i < answers.size(); ++i)
-    if (parse_checksum(answers[i].out) != mine) missing.push_back(workers[i]);
-  if (missing.empty()) return report;
-
-  auto bytes = sys::read_file(path);
-  if (!bytes) return bytes.error();
-  struct stat st {};
-  ::stat(path.c_str(), &st);
-  std::vector<remote::Job> copies;
-  for (const Node* node : missing) {
-    auto spec = ssh.run(target_of(*node), install_command(path, st.st_mode));
-    spec.input = *bytes;
-    copies.push_back({node->name, std::move(spec)});
+    auto answer = parse_answer(answers[i].out);
+    for (const auto& r : asked.required)
+      if (std::find(answer.missing.begin(), answer.missing.end(), r.path) != answer.missing.end())
+        return Error{r.what, workers[i]->label(),
+                     fmt::format("install it there: beowulf exec -w {} -- sudo apt-get install -y {}", workers[i]->name,
+                                 r.package)};
+    if (!mine) return mine.error();
+    lacking.push_back(differing_files(asked.files, *mine, answer.sums));
   }
-  auto copied = remote::FanOut({.cancel_fd = options.cancel_fd}).collect(copies);
-  for (std::size_t i = 0; i < copied.size(); ++i) {
-    if (!copied[i].outcome.ok())
-      return node_error(ssh, *missing[i], copied[i], fmt::format("copy {}", path), options.timeout);
-    report.copied.push_back(missing[i]->name);
+
+  SyncReport report;
+  for (auto& [files, group] : group_by_files(workers, lacking)) {
+    auto bytes = tar_of(files);
+    if (!bytes) return bytes.error();
+    std::vector<remote::Job> copies;
+    for (const Node* node : group) {
+      auto spec = ssh.run(target_of(*node), unpack_command());
+      spec.input = *bytes;
+      copies.push_back({node->name, std::move(spec)});
+    }
+    auto copied = remote::FanOut({.cancel_fd = options.cancel_fd}).collect(copies);
+    SentGroup sent{files, {}};
+    for (std::size_t i = 0; i < copied.size(); ++i) {
+      if (!copied[i].outcome.ok()) return node_error(ssh, *group[i], copied[i], "send files", options.timeout);
+      sent.nodes.push_back(group[i]->name);
+    }
+    report.sent.push_back(std::move(sent));
   }
   return report;
 }

@@ -8,22 +8,36 @@
 namespace beowulf::launch {
 namespace {
 
-TEST(ProgramSync, ChecksumsThePathQuietly) {
-  EXPECT_EQ(checksum_command("/home/linaro/my cpi"), "sha256sum -- '/home/linaro/my cpi' 2>/dev/null; true");
+TEST(ProgramSync, OneCommandChecksumsTheFilesAndTestsWhatTheLaunchNeeds) {
+  SyncRequest request{{"/home/linaro/my cpi", "/home/linaro/data.txt"},
+                      {{"/usr/bin/orted", "Open MPI is not installed", "openmpi-bin"}}};
+  EXPECT_EQ(check_command(request),
+            "sha256sum -- '/home/linaro/my cpi' /home/linaro/data.txt 2>/dev/null; "
+            "for p in /usr/bin/orted; do [ -e \"$p\" ] || echo \"missing $p\"; done; true");
+  EXPECT_EQ(check_command({}), "true");
+  EXPECT_EQ(check_command({.workdir = "/home/linaro/work"}), "mkdir -p -- /home/linaro/work 2>/dev/null; true");
 }
 
-TEST(ProgramSync, ReadsTheChecksumSha256sumPrinted) {
-  std::string hash(64, 'a');
-  EXPECT_EQ(parse_checksum(hash + "  /usr/bin/beowulf-cpi\n"), hash);
-  EXPECT_EQ(parse_checksum(""), std::nullopt);
-  EXPECT_EQ(parse_checksum("sha256sum: /x: No such file or directory\n"), std::nullopt);
+TEST(ProgramSync, ReadsTheChecksumsAndWhatIsMissing) {
+  std::string a(64, 'a'), b(64, 'b');
+  auto answer = parse_answer(a + "  /usr/bin/beowulf-cpi\n" + b + " */home/linaro/my data\nmissing /usr/bin/orted\n" +
+                             "\\" + a + "  /home/linaro/odd\\nname\n");
+  EXPECT_EQ(answer.sums, (std::map<std::string, std::string>{{"/usr/bin/beowulf-cpi", a}, {"/home/linaro/my data", b}}));
+  EXPECT_EQ(answer.missing, std::vector<std::string>{"/usr/bin/orted"});
+  EXPECT_TRUE(parse_answer("sha256sum: /x: No such file or directory\n").sums.empty());
 }
 
-TEST(ProgramSync, InstallsBesideThenRenamesKeepingTheMode) {
-  EXPECT_EQ(install_command("/home/linaro/bin/cpi", 0100755),
-            "mkdir -p -- /home/linaro/bin && cat > /home/linaro/bin/cpi.beowulf-new && "
-            "chmod 755 /home/linaro/bin/cpi.beowulf-new && mv -f -- /home/linaro/bin/cpi.beowulf-new "
-            "/home/linaro/bin/cpi");
+TEST(ProgramSync, SendsOnlyWhatIsMissingOrDifferent) {
+  std::string a(64, 'a'), b(64, 'b');
+  std::map<std::string, std::string> mine = {{"/h/cpi", a}, {"/h/data", a}, {"/h/new", b}};
+  std::map<std::string, std::string> theirs = {{"/h/cpi", a}, {"/h/data", b}};
+  EXPECT_EQ(differing_files({"/h/cpi", "/h/data", "/h/new"}, mine, theirs),
+            (std::vector<std::string>{"/h/data", "/h/new"}));
+  EXPECT_TRUE(differing_files({"/h/cpi"}, mine, theirs).empty());
+}
+
+TEST(ProgramSync, UnpacksAtTheRootKeepingModes) {
+  EXPECT_EQ(unpack_command(), "tar -C / -xpf - --no-same-owner");
 }
 
 TEST(ProgramSync, FindsAProgramOnPath) {

@@ -50,12 +50,19 @@ void close_fd(int& fd) {
 }
 
 /// In the child, between fork and exec: only async-signal-safe calls.
-[[noreturn]] void exec_child(const char* program, char** argv, char** envp, const char* cwd, int in[2],
+[[noreturn]] void exec_child(const char* program, char** argv, char** envp, const ProcessSpec& spec, int in[2],
                              int out[2], int err[2], int report) {
+  const char* cwd = spec.cwd.c_str();
   setpgid(0, 0);
   signal(SIGPIPE, SIG_DFL);
   signal(SIGINT, SIG_DFL);
-  dup2(in[0], 0);
+  dup2(spec.stdin_from >= 0 ? spec.stdin_from : in[0], 0);
+  if (spec.take_terminal && isatty(0)) {
+    // A background group asking for the terminal is stopped by SIGTTOU unless it ignores it.
+    signal(SIGTTOU, SIG_IGN);
+    tcsetpgrp(0, getpid());
+    signal(SIGTTOU, SIG_DFL);
+  }
   dup2(out[1], 1);
   dup2(err[1], 2);
   if (*cwd != '\0' && chdir(cwd) != 0) {
@@ -102,7 +109,7 @@ Result<Process> Process::start(const ProcessSpec& spec) {
 
   pid_t pid = fork();
   if (pid < 0) return Error{fmt::format("start {}: fork: {}", spec.argv[0], std::strerror(errno)), "", ""};
-  if (pid == 0) exec_child(program.c_str(), argv.data(), envp.data(), spec.cwd.c_str(), in, out, err, report[1]);
+  if (pid == 0) exec_child(program.c_str(), argv.data(), envp.data(), spec, in, out, err, report[1]);
 
   setpgid(pid, pid);  // also in the parent, so a kill_group right away cannot miss
   ::close(in[0]);

@@ -21,6 +21,13 @@ struct ProcessSpec {
   std::vector<std::string> unset_env;       ///< removed from the child's environment
   std::string cwd;                          ///< empty: ours
   std::string input;                        ///< written to the child's stdin, which is then closed
+  /// >= 0: this descriptor of ours is the child's stdin (`input` is then unused), as a
+  /// shell passes its own stdin on; -1: a pipe fed from `input`.
+  int stdin_from = -1;
+  /// With stdin_from a terminal: the child's group becomes the terminal's foreground
+  /// group (it may read it, and Ctrl-C goes to it), as a shell does for a job it runs.
+  /// The caller takes the terminal back when the child ends.
+  bool take_terminal = false;
   std::chrono::milliseconds timeout{0};     ///< 0: none; else the group is killed when it passes
 };
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <signal.h>
+#include <unistd.h>
 
 namespace beowulf::sys {
 namespace {
@@ -23,6 +24,17 @@ TEST(Process, FeedsInputOnStdin) {
   auto r = run({.argv = {"wc", "-c"}, .input = big});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->out, "300000\n");
+}
+
+TEST(Process, ReadsAStdinOfOursUntilItsEnd) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  ASSERT_EQ(::write(fds[1], "100000\n0\n", 9), 9);
+  ::close(fds[1]);  // the writer is gone: the child reads both lines, then EOF
+  auto r = run({.argv = {"sh", "-c", "while read n; do echo got $n; done; echo eof"}, .stdin_from = fds[0]});
+  ::close(fds[0]);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->out, "got 100000\ngot 0\neof\n");
 }
 
 TEST(Process, PassesArgumentsWithoutAShell) {
