@@ -13,6 +13,7 @@ Run attach_copy(CLI::App& sub);
 Run attach_run(CLI::App& sub);
 Run attach_doctor(CLI::App& sub);
 Run attach_status(CLI::App& sub);
+Run attach_slurm(CLI::App& sub);
 Run attach_demo(CLI::App& sub);
 Run attach_machinefile(CLI::App& sub);
 Run attach_nodeset(CLI::App& sub);
@@ -32,6 +33,7 @@ const std::vector<Command>& commands() {
       {"run", "start an MPI program on the cluster (the recipe's mpiexec, without its traps)", attach_run},
       {"doctor", "check every node and pair, say what is wrong and how to fix it (--fix)", attach_doctor},
       {"status", "one table of every node's health: load, memory, disk, temperature, MPI", attach_status},
+      {"slurm", "Slurm on the cluster: set up, proved, shown and taken down in one command", attach_slurm},
       {"demo", "the recipe start to finish on a virtual cluster of fresh boards", attach_demo},
       {"machinefile", "print the machine file for mpiexec (MPICH or Open MPI)", attach_machinefile},
       {"nodeset", "expand, fold and count node sets like worker[001-004]", attach_nodeset},

@@ -72,8 +72,7 @@ std::string slurm_conf(const ConfPlan& plan) {
       "CredType=cred/munge\n"
       "SlurmctldPort=6817\n"
       "SlurmdPort=6818\n",
-      plan.cluster, plan.nodes.empty() ? "" : plan.nodes.front().name,
-      plan.nodes.empty() ? "" : plan.nodes.front().address);
+      plan.cluster, plan.controller.name, plan.controller.address);
   for (const auto& [key, path] : daemon_paths(plan.layout)) text += fmt::format("{}={}\n", key, path);
   text +=
       "# Each node's cores and memory are the ones declared below, not the ones slurmd finds.\n"

@@ -45,12 +45,13 @@ struct ConfNode {
 
 struct ConfPlan {
   std::string cluster = "beowulf";  ///< ClusterName
-  std::vector<ConfNode> nodes;      ///< the controller (the master) first
+  ConfNode controller;              ///< the master: name and address
+  std::vector<ConfNode> nodes;      ///< the compute nodes (the master among them or not)
   Layout layout = Layout::boards;
 };
 
-/// The slurm.conf for `plan`: the master is the controller (SlurmctldHost), one NodeName
-/// line per node in the plan's order, one partition "beowulf" of them all, the default.
+/// The slurm.conf for `plan`: SlurmctldHost the controller, one NodeName line per node
+/// in the plan's order, one partition "beowulf" of them all, the default.
 std::string slurm_conf(const ConfPlan& plan);
 
 /// cgroup.conf: cgroup/v1 on the virtual cluster (its nodes have v1 hierarchies only),

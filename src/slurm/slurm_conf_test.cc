@@ -44,6 +44,7 @@ TEST(DeclaredMemory, IsOnePercentLessRoundedDownTo64MiB) {
 
 TEST(SlurmConf, DeclaresEveryNodeWithTheMasterAsController) {
   ConfPlan plan{"lab",
+                {"linaro-nano", "198.18.0.10"},
                 {{"linaro-nano", "198.18.0.10", 1, 960}, {"worker001", "198.18.0.11", 2, 3840}},
                 Layout::virtual_cluster};
   EXPECT_EQ(slurm_conf(plan),
@@ -83,7 +84,7 @@ TEST(SlurmConf, DeclaresEveryNodeWithTheMasterAsController) {
 }
 
 TEST(SlurmConf, OnBoardsUsesDebiansPlacesThatItsUnitsExpect) {
-  auto text = slurm_conf({"beowulf", {{"master", "10.0.0.1", 4, 3840}}, Layout::boards});
+  auto text = slurm_conf({"beowulf", {"master", "10.0.0.1"}, {{"master", "10.0.0.1", 4, 3840}}, Layout::boards});
   EXPECT_THAT(text, HasSubstr("StateSaveLocation=/var/lib/slurm/slurmctld\n"));
   EXPECT_THAT(text, HasSubstr("SlurmdPidFile=/run/slurmd.pid\n"));
   EXPECT_THAT(text, HasSubstr("SlurmctldLogFile=/var/log/slurm/slurmctld.log\n"));
