@@ -118,7 +118,9 @@ void add_slurm_findings(std::vector<cluster::Finding>& findings, const cluster::
   for (auto& f : slurm::slurm_doctor(options.nodes, ssh, options.fanout, options.timeout, options.cancel_fd))
     findings.push_back({.check = f.check,
                         .subject = f.subject,
-                        .verdict = f.ok ? cluster::Verdict::ok : cluster::Verdict::fail,
+                        .verdict = f.skipped ? cluster::Verdict::skipped
+                                   : f.ok        ? cluster::Verdict::ok
+                                                 : cluster::Verdict::fail,
                         .evidence = f.evidence,
                         .fix = f.fix});
 }

@@ -205,7 +205,8 @@ std::string apply_script(const NodeSetup& setup) {
       "  else start \"$1\" \"$2\" \"$3\"; echo \"started $1\"; fi\n"
       "}\n";
   for (const auto& d : daemons(setup.layout, setup.controller, setup.compute)) {
-    std::string changed = d.name == "munge" ? "$key_changed" : "$conf_changed";
+    // A Slurm daemon restarts with a new key too: one that lost contact under another key registers again.
+    std::string changed = d.name == "munge" ? "$key_changed" : "$key_changed$conf_changed";
     script += fmt::format("ensure {} \"{}\"\n", quoted_args(d), changed);
     if (d.name == "munge")
       script += "i=0; until munge -n </dev/null >/dev/null 2>&1; do i=$((i+1)); [ $i -le 50 ] || "

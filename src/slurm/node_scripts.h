@@ -60,7 +60,7 @@ struct NodeSetup {
 /// controller): writes the munge key (0400, owner munge), slurm.conf and cgroup.conf,
 /// each only when its bytes differ; then starts munged, slurmctld (on the controller) and
 /// slurmd where they are not running, restarting munged where the key changed and the
-/// Slurm daemons where a configuration file changed. Prints one line per thing done:
+/// Slurm daemons where the key or a configuration file changed. Prints one line per thing done:
 /// "wrote munge.key", "restarted munged", ...; the controller also "key BASE64".
 std::string apply_script(const NodeSetup& setup);
 

@@ -21,7 +21,7 @@ std::string doctor_script(const std::string& credential) {
   return fmt::format(
       "e=$(mktemp) || exit 1\n"
       "echo \"conf $(sha256sum < {0} 2>/dev/null | cut -c1-64)\"\n"
-      "if munge -n </dev/null 2>\"$e\" | unmunge >/dev/null 2>>\"$e\"; then echo 'munge ok'; "
+      "if c=$(munge -n </dev/null 2>\"$e\") && printf '%s\\n' \"$c\" | unmunge >/dev/null 2>\"$e\"; then echo 'munge ok'; "
       "else echo \"munge $(tail -n 1 \"$e\")\"; fi\n"
       "if printf '%s\\n' '{1}' | unmunge >/dev/null 2>\"$e\"; then echo 'key ok'; "
       "else echo \"key $(tail -n 1 \"$e\")\"; fi\n"
@@ -42,7 +42,7 @@ std::map<std::string, std::string> lines_of(const std::string& out) {
 }
 
 DoctorFinding fail(const std::string& check, const Node& node, std::string evidence, std::string fix) {
-  return {check, node.name, false, std::move(evidence), std::move(fix)};
+  return {check, node.name, false, false, std::move(evidence), std::move(fix)};
 }
 
 std::string file_hash(const std::string& path) {
@@ -62,26 +62,31 @@ bool slurm_configured() {
 std::vector<DoctorFinding> judge_node(const Node& node, const std::string& master_conf, const std::string& out) {
   auto lines = lines_of(out);
   std::vector<DoctorFinding> found;
-  if (lines["munge"] == "ok") found.push_back({"slurm-munge", node.name, true, "munged answers: munge -n | unmunge"});
+  if (lines["munge"] == "ok") found.push_back({"slurm-munge", node.name, true, false, "munged answers: munge -n | unmunge"});
   else
     found.push_back(fail("slurm-munge", node, "munged does not answer: " + lines["munge"],
                          "beowulf slurm up (it starts munged where it is stopped)"));
-  if (lines["key"] == "ok")
-    found.push_back({"slurm-munge-key", node.name, true, "decodes the master's credential: the same munge key"});
+  bool munge_ok = lines["munge"] == "ok";
+  if (!munge_ok)
+    found.push_back({"slurm-munge-key", node.name, true, true, "not checked: munged does not answer"});
+  else if (lines["key"] == "ok")
+    found.push_back({"slurm-munge-key", node.name, true, false, "decodes the master's credential: the same munge key"});
   else
     found.push_back(fail("slurm-munge-key", node, "cannot decode the master's credential: " + lines["key"] +
                                                       " (another munge key, or a clock apart)",
                          "beowulf slurm up (it puts the master's key on every node and restarts munged)"));
   if (lines["conf"] == master_conf)
-    found.push_back({"slurm-conf", node.name, true, "the same slurm.conf as the master's"});
+    found.push_back({"slurm-conf", node.name, true, false, "the same slurm.conf as the master's"});
   else
     found.push_back(fail("slurm-conf", node,
                          lines["conf"].empty() ? "no /etc/slurm/slurm.conf"
                                                : "its /etc/slurm/slurm.conf differs from the master's (sha256 " +
                                                      lines["conf"].substr(0, 12) + ")",
                          "beowulf slurm up (it writes the same slurm.conf everywhere and restarts the daemons)"));
-  if (lines["controller"] == "ok")
-    found.push_back({"slurm-controller", node.name, true, "scontrol ping: the controller is UP"});
+  if (!munge_ok || lines["key"] != "ok")
+    found.push_back({"slurm-controller", node.name, true, true, "not checked: it needs munge and the master's key"});
+  else if (lines["controller"] == "ok")
+    found.push_back({"slurm-controller", node.name, true, false, "scontrol ping: the controller is UP"});
   else
     found.push_back(fail("slurm-controller", node, "scontrol ping: " + lines["controller"],
                          "beowulf slurm up (it starts slurmctld on the master); check TCP 6817 to the master"));
@@ -100,11 +105,13 @@ std::vector<DoctorFinding> judge_states(const std::vector<Node>& nodes, const st
       continue;
     }
     std::string base = s->state.substr(0, s->state.find_first_of("*~#%!+$@^-"));
-    if (base == "idle" || base == "alloc" || base == "mix" || base == "comp") {
-      found.push_back({"slurm-node", node.name, true, s->state});
+    bool responding = s->state.find('*') == std::string::npos;
+    if (responding && (base == "idle" || base == "alloc" || base == "mix" || base == "comp")) {
+      found.push_back({"slurm-node", node.name, true, false, s->state});
       continue;
     }
-    std::string evidence = s->state + (s->reason.empty() ? "" : " (" + s->reason + ")");
+    std::string reason = !s->reason.empty() ? s->reason : responding ? "" : "its slurmd does not answer the controller";
+    std::string evidence = s->state + (reason.empty() ? "" : " (" + reason + ")");
     std::string fix = fmt::format("sudo scontrol update nodename={} state=resume", node.name);
     if (s->reason.find("Low RealMemory") != std::string::npos || s->reason.find("Low CPUs") != std::string::npos)
       fix = "beowulf slurm up (it declares the memory and cores each node has)";

@@ -21,6 +21,7 @@ struct DoctorFinding {
   std::string check;    ///< "slurm-munge", "slurm-munge-key", "slurm-conf", "slurm-controller", "slurm-node"
   std::string subject;  ///< the node's name
   bool ok = true;
+  bool skipped = false;  ///< not checked: a check it needs failed on the node
   std::string evidence;
   std::string fix;      ///< empty when ok
 };

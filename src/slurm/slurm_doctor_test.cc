@@ -34,11 +34,20 @@ TEST(JudgeNode, NamesEachCauseWithItsFix) {
   EXPECT_EQ(found[0].evidence,
             "munged does not answer: unmunge: Error: Unable to access \"/run/munge/munge.socket.2\": No such file");
   EXPECT_EQ(found[0].fix, "beowulf slurm up (it starts munged where it is stopped)");
+  EXPECT_TRUE(found[1].skipped);
+  EXPECT_EQ(found[1].evidence, "not checked: munged does not answer");
+  EXPECT_EQ(found[2].evidence, "its /etc/slurm/slurm.conf differs from the master's (sha256 bbbbbbbbbbbb)");
+  EXPECT_TRUE(found[3].skipped);
+}
+
+TEST(JudgeNode, AnotherKeyIsToldApartFromAStoppedMunged) {
+  auto found = judge_node(worker("worker002", "198.18.0.12"), kHash,
+                          "conf " + kHash + "\nmunge ok\nkey unmunge: Error: Invalid credential\ncontroller ok\n");
+  EXPECT_FALSE(found[1].ok);
   EXPECT_EQ(found[1].evidence,
             "cannot decode the master's credential: unmunge: Error: Invalid credential (another munge key, or a clock "
             "apart)");
-  EXPECT_EQ(found[2].evidence, "its /etc/slurm/slurm.conf differs from the master's (sha256 bbbbbbbbbbbb)");
-  EXPECT_EQ(found[3].evidence, "scontrol ping: Slurmctld(primary) at linaro-nano is DOWN");
+  EXPECT_EQ(found[1].fix, "beowulf slurm up (it puts the master's key on every node and restarts munged)");
 }
 
 TEST(JudgeStates, ADownNodeShowsItsReasonAndTheFix) {
@@ -51,6 +60,13 @@ TEST(JudgeStates, ADownNodeShowsItsReasonAndTheFix) {
   EXPECT_EQ(found[1].evidence, "down* (Not responding)");
   EXPECT_EQ(found[1].fix, "beowulf slurm up (it starts slurmd where it is stopped)");
   EXPECT_EQ(found[2].evidence, "not in Slurm's node list");
+}
+
+TEST(JudgeStates, AnIdleNodeThatDoesNotAnswerIsNotWell) {
+  auto found = judge_states({worker("worker002", "198.18.0.12")}, "worker002|idle*|none\n");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_FALSE(found[0].ok);
+  EXPECT_EQ(found[0].evidence, "idle* (its slurmd does not answer the controller)");
 }
 
 TEST(JudgeStates, ADrainedNodeIsResumedAndLowMemoryRedeclared) {
