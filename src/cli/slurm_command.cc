@@ -34,17 +34,25 @@ struct Cluster {
   Inventory inventory;
   Node master;
   std::vector<Node> nodes;
+  std::string password;  ///< for sudo on the nodes
+  remote::Ssh ssh;
 };
 
-/// The inventory, its master and the members `-w` selects; an Error when any is missing.
-Result<Cluster> load_cluster(const std::string& include) {
+/// The inventory, its master, the members `-w` selects, the sudo password and the ssh
+/// transport (its socket folder made); an Error when any is missing.
+Result<Cluster> load_cluster(const std::string& include, const PasswordOptions& password_options) {
   auto inventory = sys::load_inventory(sys::inventory_path());
   if (!inventory) return inventory.error();
   if (!inventory->master()) return Error{"the cluster has no master", "", "run 'beowulf init' on the master"};
   auto members = cluster::select_members(*inventory, include, "");
   if (!members) return members.error();
   if (members->empty()) return bad_input("no node left to run Slurm on", "check -w");
-  return Cluster{*inventory, *inventory->master(), *members};
+  const Node& master = *inventory->master();
+  auto password = password_options.read(fmt::format("Password for {} (sudo on the nodes): ", master.user));
+  if (!password) return password.error();
+  remote::Ssh ssh;
+  if (auto made = remote::ensure_control_dir(ssh.settings().control_dir); !made) return made.error();
+  return Cluster{*inventory, master, *members, *password, ssh};
 }
 
 int report_all(const std::vector<Error>& errors) {
@@ -59,15 +67,11 @@ void progress(const std::string& line) {
 }
 
 int run_up(const Options& o) {
-  auto cluster = load_cluster(o.include);
+  auto cluster = load_cluster(o.include, o.password);
   if (!cluster) return report(cluster.error());
-  auto password = o.password.read(fmt::format("Password for {} (sudo on the nodes): ", cluster->master.user));
-  if (!password) return report(password.error());
-  remote::Ssh ssh;
-  if (auto made = remote::ensure_control_dir(ssh.settings().control_dir); !made) return report(made.error());
-
   InterruptGuard interrupt;
-  slurm::UpOptions up{cluster->master, cluster->nodes, slurm::cluster_name(cluster->inventory.name()), *password, ssh};
+  slurm::UpOptions up{cluster->master, cluster->nodes, slurm::cluster_name(cluster->inventory.name()),
+                      cluster->password, cluster->ssh};
   up.cancel_fd = interrupt.fd();
   up.cpi = o.no_proof ? "" : sys::find_on_path("beowulf-cpi");
   up.output_dir = sys::beowulf_home() + "/slurm";
@@ -90,14 +94,10 @@ int run_up(const Options& o) {
 }
 
 int run_down(const Options& o) {
-  auto cluster = load_cluster("");
+  auto cluster = load_cluster("", o.password);
   if (!cluster) return report(cluster.error());
-  auto password = o.password.read(fmt::format("Password for {} (sudo on the nodes): ", cluster->master.user));
-  if (!password) return report(password.error());
-  remote::Ssh ssh;
-  if (auto made = remote::ensure_control_dir(ssh.settings().control_dir); !made) return report(made.error());
   InterruptGuard interrupt;
-  slurm::DownOptions down{cluster->nodes, o.purge, *password, ssh};
+  slurm::DownOptions down{cluster->nodes, o.purge, cluster->password, cluster->ssh};
   down.cancel_fd = interrupt.fd();
   auto done = slurm::slurm_down(down);
   for (const auto& line : done.changes) fmt::print("{}\n", line);

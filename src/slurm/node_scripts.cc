@@ -110,8 +110,8 @@ std::string probe_script(std::string_view user, bool controller) {
       "if [ -d /run/systemd/system ]; then echo 'systemd yes'; else echo 'systemd no'; fi\n"
       "if [ -p /run/beowulf-sim/start ]; then echo 'virtual yes'; else echo 'virtual no'; fi\n"
       "if mountpoint -q /sys/fs/cgroup; then echo 'cgroup yes'; else echo 'cgroup no'; fi\n"
-      "printf missing; for p in{1}; do dpkg-query -W -f='${{Status}}' $p 2>/dev/null | grep -q 'ok installed' || "
-      "printf ' %s' $p; done; echo\n"
+      "ok=$(dpkg-query -W -f='${{Package}} ${{Status}}\\n'{1} 2>/dev/null | awk '/ ok installed$/ {{print $1}}')\n"
+      "printf missing; for p in{1}; do echo \"$ok\" | grep -qx $p || printf ' %s' $p; done; echo\n"
       "printf no_users; for u in munge slurm; do id -u $u >/dev/null 2>&1 || printf ' %s' $u; done; echo\n"
       "echo \"clock $(date +%s.%N)\"\n",
       user, list);
