@@ -170,9 +170,10 @@ std::string apply_script(const NodeSetup& setup) {
   script +=
       "for u in munge slurm; do id -u $u >/dev/null 2>&1 || "
       "{ echo \"no user $u: install the munge and slurmd packages\" >&2; exit 1; }; done\n"
-      "# put FILE BASE64 MODE OWNER: writes FILE when its bytes differ (true when it wrote)\n"
+      "# put FILE BASE64 MODE OWNER: writes FILE when its bytes differ (true when it wrote); a new\n"
+      "# file is made 0600 and given MODE and OWNER before it takes FILE's place\n"
       "put() {\n"
-      "  printf %s \"$2\" | base64 -d > \"$1.beowulf-new\"; chmod \"$3\" \"$1.beowulf-new\"; chown \"$4\" \"$1.beowulf-new\"\n"
+      "  (umask 077; printf %s \"$2\" | base64 -d > \"$1.beowulf-new\"); chmod \"$3\" \"$1.beowulf-new\"; chown \"$4\" \"$1.beowulf-new\"\n"
       "  if cmp -s \"$1.beowulf-new\" \"$1\"; then rm -f \"$1.beowulf-new\"; chmod \"$3\" \"$1\"; chown \"$4\" \"$1\"; return 1; fi\n"
       "  mv -f \"$1.beowulf-new\" \"$1\"\n"
       "}\n"
