@@ -8,7 +8,8 @@ if [[ $(id -u) -ne 0 ]]; then
   echo "$(basename "$0"): needs root: the virtual cluster is made of network namespaces" >&2
   exit 2
 fi
-for tool in pdsh clush pdcp; do
+# bench_tools: the anchors the sourcing benchmark needs (default: pdsh, clush, pdcp).
+for tool in ${bench_tools-pdsh clush pdcp}; do
   command -v "$tool" >/dev/null || { echo "$(basename "$0"): $tool is missing" >&2; echo "hint: scripts/install-deps --bench" >&2; exit 2; }
 done
 
@@ -25,7 +26,7 @@ cluster_up() {
   sim_name="$1"
   local prefix="${3%.0/24}"
   "$bin/beowulf" sim down --name "$1" >/dev/null 2>&1 || true
-  "$bin/beowulf" sim up --name "$1" --workers "$2" --subnet "$3" >/dev/null
+  "$bin/beowulf" sim up --name "$1" --workers "$2" --subnet "$3" ${sim_flags:-} >/dev/null
   in_master "beowulf init >/dev/null && echo linaro | beowulf add '$prefix.[11-$((10 + $2))]' --user linaro --password-stdin >/dev/null"
 }
 

@@ -15,6 +15,7 @@ Run attach_doctor(CLI::App& sub);
 Run attach_status(CLI::App& sub);
 Run attach_time(CLI::App& sub);
 Run attach_users(CLI::App& sub);
+Run attach_slurm(CLI::App& sub);
 Run attach_demo(CLI::App& sub);
 Run attach_machinefile(CLI::App& sub);
 Run attach_nodeset(CLI::App& sub);
@@ -36,6 +37,7 @@ const std::vector<Command>& commands() {
       {"status", "one table of every node's health: load, memory, disk, temperature, MPI", attach_status},
       {"time", "the same clock on every board: chrony, the master serving the workers", attach_time},
       {"users", "the same accounts on every board: UID, home, ssh key; check and fix", attach_users},
+      {"slurm", "Slurm on the cluster: set up, proved, shown and taken down in one command", attach_slurm},
       {"demo", "the recipe start to finish on a virtual cluster of fresh boards", attach_demo},
       {"machinefile", "print the machine file for mpiexec (MPICH or Open MPI)", attach_machinefile},
       {"nodeset", "expand, fold and count node sets like worker[001-004]", attach_nodeset},

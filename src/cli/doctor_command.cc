@@ -20,6 +20,7 @@
 #include "cluster/members.h"
 #include "core/machine_file.h"
 #include "launch/program_sync.h"
+#include "slurm/slurm_doctor.h"
 #include "sys/inventory_file.h"
 #include "sys/paths.h"
 #include "sys/process.h"
@@ -111,6 +112,19 @@ nlohmann::json as_json(const std::vector<cluster::Finding>& findings, std::chron
           {"seconds", static_cast<double>(took.count()) / 1000.0}};
 }
 
+/// Slurm's checks (src/slurm/slurm_doctor.h) as doctor findings, after the others.
+void add_slurm_findings(std::vector<cluster::Finding>& findings, const cluster::DoctorOptions& options,
+                        const remote::Ssh& ssh) {
+  for (auto& f : slurm::slurm_doctor(options.nodes, ssh, options.fanout, options.timeout, options.cancel_fd))
+    findings.push_back({.check = f.check,
+                        .subject = f.subject,
+                        .verdict = f.skipped ? cluster::Verdict::skipped
+                                   : f.ok        ? cluster::Verdict::ok
+                                                 : cluster::Verdict::fail,
+                        .evidence = f.evidence,
+                        .fix = f.fix});
+}
+
 bool ask_user(const cluster::Finding& f) {
   std::fprintf(stderr, "%s: %s\napply `%s`? [y/N] ", f.subject.c_str(), f.evidence.c_str(), f.fix.c_str());
   std::string answer;
@@ -143,6 +157,7 @@ int run_doctor(const DoctorCliOptions& o) {
   auto once = [&] {
     auto start = std::chrono::steady_clock::now();
     auto findings = cluster::run_doctor(*inventory, options, ssh);
+    if (slurm::slurm_configured()) add_slurm_findings(findings, options, ssh);
     auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
     if (o.json) std::cout << as_json(findings, took).dump() << "\n";
     else std::cout << cluster::format_findings(findings) << cluster::format_summary(findings, options.nodes.size(), took);

@@ -125,6 +125,8 @@ Run attach(CLI::App& app) {
   up_cmd->add_option("--cores", o->up.cores,
                      "cores each board has (its processes share that many of this machine's CPUs)")
       ->capture_default_str();
+  up_cmd->add_flag("--cgroups", o->up.cgroups,
+                   "give each node a /sys/fs/cgroup with cgroup v1 hierarchies (for 'beowulf slurm up')");
   up_cmd->add_option("--profile", o->up.profile, "what the boards look like: parallella (linaro/linaro) or raspberrypi (pi/raspberry)")
       ->capture_default_str();
   up_cmd->add_option("--subnet", o->up.subnet, "the network, inside 198.18.0.0/15; master .10, workers .11 and up")

@@ -22,6 +22,12 @@ const std::vector<CheckInfo>& all_checks() {
       {"program", "the program is the same file at the same path everywhere", {"reach"}},
       {"cpi", "beowulf-cpi runs on every slot",
        {"ssh-master-to-node", "ssh-node-to-master", "names", "mpi", "ports", "program"}},
+      // Slurm's, when `beowulf slurm up` configured it (src/slurm/slurm_doctor.h).
+      {"slurm-munge", "munged answers on each node (munge -n | unmunge)", {}},
+      {"slurm-munge-key", "each node decodes the master's munge credential: the same key, clocks within its TTL", {}},
+      {"slurm-conf", "the same slurm.conf on every node", {}},
+      {"slurm-controller", "the controller answers each node (scontrol ping)", {}},
+      {"slurm-node", "each node usable in Slurm, or its state and reason", {}},
   };
   return checks;
 }

@@ -1,5 +1,7 @@
 #include "sim/node_setup.h"
 
+#include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -36,7 +38,13 @@ constexpr auto kStartDeadline = std::chrono::seconds(10);
 constexpr auto kPollInterval = std::chrono::milliseconds(5);
 
 /// The holder: makes the node's mounts and hostname, says it is ready by writing its
-/// pid to the node's /run/holder.pid, then sleeps until `sim down` ends it. Paths are
+/// pid to the node's /run/holder.pid, then serves as the node's init until `sim down`
+/// ends it: it starts each command root writes as a line into the node's
+/// /run/beowulf-sim/start (a FIFO only root may write) and reaps it when it ends, which
+/// this machine's init would not do for a daemon left in a node; it is a child subreaper,
+/// so what such a daemon leaves behind (slurmd's slurmstepd) is its to reap too. With "cgroups" as its
+/// third argument it gives the node a /sys/fs/cgroup (slurmd wants one): a tmpfs with
+/// the cgroup v1 hierarchies cpuset, memory, freezer and devices. Paths are
 /// relative to the node directory ($1) so that they still resolve once /run or /tmp
 /// (which may contain it) is covered. Its output goes to holder.log beside them.
 /// Every further argument is a host folder that stays visible at its own path in the
@@ -48,7 +56,8 @@ constexpr const char* kHolderScript = R"(exec </dev/null >>"$1/holder.log" 2>&1
 set -e
 cd "$1"
 host_name="$2"
-shift 2
+cgroups="$3"
+shift 3
 for share in "$@"; do
   for d in etc home root tmp run; do
     case "$share" in "/$d"/*)
@@ -64,8 +73,22 @@ mount --rbind root /root
 mount --rbind tmp /tmp
 mount --rbind run /run
 hostname "$host_name"
+if [ "$cgroups" = cgroups ]; then
+  mount -t tmpfs -o mode=0755 cgroup /sys/fs/cgroup
+  for c in cpuset memory freezer devices; do
+    mkdir -p /sys/fs/cgroup/$c
+    mount -t cgroup -o $c cgroup /sys/fs/cgroup/$c
+  done
+fi
+mkdir -p -m 0755 /run/beowulf-sim
+rm -f /run/beowulf-sim/start
+mkfifo -m 0600 /run/beowulf-sim/start
+exec 3<>/run/beowulf-sim/start
 echo $$ >/run/holder.pid
-exec -a beowulf-sim-holder sleep infinity)";
+# bash reaps each command it started when it ends, also while it waits in read.
+while :; do
+  if read -r command <&3; then setsid sh -c "$command" </dev/null >/dev/null 2>&1 & fi
+done)";
 
 /// The beowulf checkout and build these binaries come from, so that `beowulf`,
 /// `beowulf-cpi` and the tests' programs are at the same path on every node.
@@ -104,6 +127,33 @@ std::string tail_of(const std::string& path) {
   while (!t.empty() && t.back() == '\n') t.pop_back();
   auto cut = t.size() > 400 ? t.rfind('\n', t.size() - 400) : std::string::npos;
   return cut == std::string::npos ? t : t.substr(cut + 1);
+}
+
+/// Starts `argv` in a session of its own as a child subreaper, without waiting for it.
+/// The flag survives execve (not fork), so the holder that `argv` becomes adopts what a
+/// daemon in its node leaves behind (slurmd's slurmstepd) and reaps it: this machine's
+/// init would not.
+Status spawn_subreaper(const std::vector<std::string>& argv) {
+  std::string program = sys::find_on_path(argv[0]);
+  if (program.empty()) return Error{argv[0] + ": command not found"};
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = ::fork();
+  if (pid < 0) return Error{fmt::format("fork: {}", std::strerror(errno))};
+  if (pid == 0) {  // only async-signal-safe calls until exec
+    ::setsid();
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+    int null = ::open("/dev/null", O_RDWR);
+    if (null >= 0) {
+      ::dup2(null, 0);
+      ::dup2(null, 1);
+      ::dup2(null, 2);
+    }
+    ::execv(program.c_str(), args.data());
+    ::_exit(127);
+  }
+  return {};
 }
 
 Status new_host_keys(const std::string& etc, const Profile& profile) {
@@ -200,17 +250,18 @@ Status prepare_files(const NodePlan& node, const Profile& profile, const std::st
   return {};
 }
 
-Result<ProcessRecord> start_holder(const NodePlan& node, const Profile& profile) {
+Result<ProcessRecord> start_holder(const NodePlan& node, const Profile& profile, bool cgroups) {
   std::string pid_file = node.dir + "/run/holder.pid";
   ::unlink(pid_file.c_str());
-  // setsid -f: the holder outlives this command, in its own session.
-  std::vector<std::string> argv = {"setsid", "-f", "ip", "netns", "exec", node.netns, "unshare", "--uts",
+  // The holder outlives this command, in its own session, a subreaper (see spawn_subreaper).
+  std::vector<std::string> argv = {"ip", "netns", "exec", node.netns, "unshare", "--uts",
                                   "--mount", "--propagation", "private", "bash", "-c", kHolderScript,
-                                  "beowulf-sim-holder", node.dir, profile.hostname};
+                                  "beowulf-sim-holder", node.dir, profile.hostname,
+                                  cgroups ? "cgroups" : "-"};
   for (const auto& folder : shared_folders()) argv.push_back(folder);
   if (!node.cpus.empty()) argv.insert(argv.begin(), {"taskset", "-c", node.cpus});
-  auto started = run_step("start the node's namespaces", argv);
-  if (!started) return node_error(node, started.error().what);
+  auto started = spawn_subreaper(argv);
+  if (!started) return node_error(node, "start the node's namespaces: " + started.error().what);
   std::optional<ProcessRecord> record;
   bool ready = wait_until([&] {
     auto text = read_text(pid_file);

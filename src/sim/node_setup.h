@@ -45,7 +45,10 @@ Status configure_network(const NodePlan& node);
 Status prepare_files(const NodePlan& node, const Profile& profile, const std::string& password_hash);
 
 /// Starts the node's holder process and waits (10 s at most) until its mounts are made.
-Result<ProcessRecord> start_holder(const NodePlan& node, const Profile& profile);
+/// The holder is the node's init: root starts a daemon in the node, reaped when it ends,
+/// by writing its command line into the node's /run/beowulf-sim/start. `cgroups`: the
+/// node gets a /sys/fs/cgroup with cgroup v1 hierarchies (for slurmd).
+Result<ProcessRecord> start_holder(const NodePlan& node, const Profile& profile, bool cgroups = false);
 
 /// Starts sshd inside the node and waits (10 s at most) until it listens on the node's address.
 Result<ProcessRecord> start_sshd(const NodePlan& node, pid_t holder);

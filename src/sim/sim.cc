@@ -111,6 +111,7 @@ struct Plan {
   Subnet subnet;
   Profile profile;
   std::vector<NodePlan> nodes;
+  bool cgroups = false;
 };
 
 Status make_network(const Plan& plan) {
@@ -154,7 +155,7 @@ Status make_nodes(const Plan& plan, StateLog& log, const Progress& progress) {
     const NodePlan& node = plan.nodes[static_cast<std::size_t>(i)];
     if (auto net = configure_network(node); !net) return net;
     if (auto files = prepare_files(node, plan.profile, *hash); !files) return files;
-    auto holder = start_holder(node, plan.profile);
+    auto holder = start_holder(node, plan.profile, plan.cgroups);
     if (!holder) return holder.error();
     std::unique_lock lock(mutex);  // the journal and the progress callback are shared
     if (auto w = log.append(fmt::format("process {} holder {} {}", node.label, holder->pid, holder->start_time)); !w)
@@ -179,7 +180,7 @@ Result<Plan> plan_for(const UpOptions& options) {
   auto addresses = node_addresses(*subnet, options.workers);
   if (!addresses) return addresses.error();
   Plan plan{options.name, options.state_dir.empty() ? Sim::default_state_dir(options.name) : options.state_dir,
-            *subnet, *profile, {}};
+            *subnet, *profile, {}, options.cgroups};
   auto cpus = sys::allowed_cpus();
   if (options.cores < 1 || options.cores > static_cast<int>(cpus.size()))
     return bad_input(fmt::format("--cores {}: a board here can have 1 to {} cores, the CPUs of this machine",

@@ -27,6 +27,7 @@ struct UpOptions {
   int workers = 3;
   std::string profile = "parallella";
   int cores = 1;  ///< cores each board has: its processes run on that many of our CPUs
+  bool cgroups = false;  ///< each node gets a /sys/fs/cgroup with cgroup v1 hierarchies (slurmd needs one)
 };
 
 /// How a command runs on a node.

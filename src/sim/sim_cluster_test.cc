@@ -125,6 +125,27 @@ TEST_F(SimBasics, ExecPassesStdinAndReturnsTheExitStatus) {
   EXPECT_EQ(run("node2", {"sh", "-c", "echo $HOME; id -u"}).out, "/root\n0\n");
 }
 
+TEST_F(SimBasics, TheHolderStartsWhatRootAsksAndReapsWhatItLeavesBehind) {
+  // A command whose shell exits at once leaves its `sleep` behind: the holder, a
+  // subreaper, adopts it and reaps it when it ends (this machine's init would not).
+  auto holder = std::to_string(sim().state().processes.at("node1").at("holder").pid);
+  auto r = run("node1", {"sh", "-c",
+                         "echo 'sleep 30 & echo $! > /run/orphan.pid' > /run/beowulf-sim/start\n"
+                         "i=0; until [ -s /run/orphan.pid ]; do i=$((i+1)); [ $i -lt 200 ] || exit 2; sleep 0.05; done\n"
+                         "p=$(cat /run/orphan.pid)\n"
+                         "parent() { awk '/^PPid/ {print $2}' /proc/$p/status; }\n"
+                         "i=0; until [ \"$(parent)\" = " + holder + " ]; do i=$((i+1)); [ $i -lt 200 ] || break; sleep 0.05; done\n"
+                         "echo \"parent $(parent)\"\n"
+                         "kill $p\n"
+                         "i=0; while [ -e /proc/$p ]; do i=$((i+1)); [ $i -lt 200 ] || "
+                         "{ echo \"left $(awk '/^State/ {print $2}' /proc/$p/status)\"; exit 3; }; sleep 0.05; done\n"
+                         "echo gone\n"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(r.out, "parent " + holder + "\ngone\n");
+  auto user = run("node1", {"sh", "-c", "test -w /run/beowulf-sim/start && echo writable || echo refused"}, "linaro");
+  EXPECT_EQ(user.out, "refused\n");
+}
+
 TEST_F(SimBasics, ExecRefusesAnUnknownNodeOrUser) {
   auto node = sim().exec_argv("node9", {"true"});
   ASSERT_FALSE(node.ok());

@@ -1,0 +1,123 @@
+// `beowulf slurm` on a virtual cluster whose boards joined as a user joins them: one
+// suite, one sim (Slurm's daemons take a while to start), the steps in the order a user
+// takes them.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <string>
+
+#include "cli/joined_cluster.h"
+
+namespace beowulf::cli {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+class Slurm : public JoinedCluster<Slurm> {
+ public:
+  static sim::UpOptions options() { return {.workers = 3, .cgroups = true}; }
+  static std::string suffix() { return "q"; }
+
+ protected:
+  /// Each node's munge key, slurm.conf and cgroup.conf hashes and daemons' pids.
+  std::string fingerprint() {
+    std::string all;
+    for (const auto& label : {"master", "node1", "node2", "node3"}) {
+      auto r = run(label, {"sh", "-c",
+                           "sha256sum /etc/munge/munge.key /etc/slurm/slurm.conf /etc/slurm/cgroup.conf; "
+                           "cat /run/munge/munged.pid /run/slurm/slurmd.pid; cat /run/slurm/slurmctld.pid 2>/dev/null"});
+      all += std::string(label) + ":\n" + r.out + r.err;
+    }
+    return all;
+  }
+
+  /// The Slurm and munge processes on this machine, live or zombie: "PID STAT COMMAND" lines.
+  std::string daemons_left() {
+    auto r = sys::run({.argv = {"ps", "-eo", "pid,stat,comm"}});
+    std::string left;
+    if (!r) return "ps failed";
+    std::istringstream in(r->out);
+    for (std::string line; std::getline(in, line);)
+      for (const char* name : {"munged", "slurmd", "slurmctld", "slurmstepd"})
+        if (line.size() >= std::string(name).size() && line.substr(line.size() - std::string(name).size()) == name)
+          left += line + "\n";
+    return left;
+  }
+};
+
+TEST_F(Slurm, UpProvesItselfIsIdempotentAndDownLeavesNothing) {
+  std::string password = sim().board_password() + "\n";
+  {
+    SCOPED_TRACE("UpSetsUpAndProves");
+    auto r = beowulf({"slurm", "up", "--password-stdin"}, password, std::chrono::seconds(300));
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_THAT(r.out, HasSubstr("✔ srun -N4 hostname: linaro-nano,worker[001-003]\n"));
+    EXPECT_THAT(r.out, HasSubstr("✔ sbatch beowulf-cpi: pi is approximately 3.14159265"));
+    EXPECT_THAT(r.out, HasSubstr("worker002: wrote slurm.conf, wrote cgroup.conf, started munge, started slurmd\n"));
+  }
+  {
+    SCOPED_TRACE("TheUserRunsJobs");
+    auto r = shell("master", "srun -N4 hostname | sort");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "linaro-nano\nworker001\nworker002\nworker003\n");
+  }
+  {
+    SCOPED_TRACE("ASecondUpChangesNoByte");
+    auto before = fingerprint();
+    auto r = beowulf({"slurm", "up", "--password-stdin", "--no-proof"}, password, std::chrono::seconds(300));
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_THAT(r.out, HasSubstr("nothing changed: Slurm was already set up\n"));
+    EXPECT_EQ(fingerprint(), before);
+  }
+  {
+    SCOPED_TRACE("StatusShowsNodesAndQueue");
+    auto r = beowulf({"slurm", "status"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_THAT(r.out, HasSubstr("\nworker003        idle       \n"));
+    EXPECT_THAT(r.out, HasSubstr("queue: empty\n"));
+  }
+  {
+    SCOPED_TRACE("DoctorFindsEachFaultWithItsNodeAndCause");
+    // worker001: munged stopped and slurmd killed; worker002: munged restarted with another
+    // key; worker003: its slurm.conf edited.
+    run("node1", {"sh", "-c", "kill $(cat /run/munge/munged.pid); kill -9 $(cat /run/slurm/slurmd.pid)"});
+    run("node2", {"sh", "-c",
+                  "p=$(cat /run/munge/munged.pid); dd if=/dev/urandom of=/etc/munge/munge.key bs=1024 count=1 2>/dev/null; "
+                  "kill $p; while kill -0 $p 2>/dev/null; do sleep 0.1; done; "
+                  "echo 'exec setpriv --reuid munge --regid munge --init-groups /usr/sbin/munged -F "
+                  "--pid-file=/run/munge/munged.pid --log-file=/run/munge/munged.log "
+                  "--seed-file=/run/munge/munged.seed' > /run/beowulf-sim/start; sleep 1"});
+    run("node3", {"sh", "-c", "echo '# edited by hand' >> /etc/slurm/slurm.conf"});
+    auto down = shell("master", "for i in $(seq 90); do sinfo -h -n worker001 -o %t | grep -q down && exit 0; sleep 1; done; exit 1");
+    ASSERT_EQ(down.exit_code, 0) << "worker001 never went down: " << down.out << down.err;
+
+    auto r = beowulf({"doctor", "--no-cpi"});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_THAT(r.out, HasSubstr("✘ slurm-munge         worker001: munged does not answer: munge: Error: Failed to "
+                                 "access \"/run/munge/munge.socket.2\""));
+    EXPECT_THAT(r.out, HasSubstr("✘ slurm-munge-key     worker002: cannot decode the master's credential: "));
+    EXPECT_THAT(r.out, HasSubstr("✘ slurm-conf          worker003: its /etc/slurm/slurm.conf differs from the master's"));
+    EXPECT_THAT(r.out, HasSubstr("✘ slurm-node          worker001: down* (Not responding)\n"
+                                 "    fix: beowulf slurm up (it starts slurmd where it is stopped)\n"));
+
+    auto healed = beowulf({"slurm", "up", "--password-stdin", "--no-proof"}, password, std::chrono::seconds(300));
+    ASSERT_EQ(healed.exit_code, 0) << healed.out << healed.err;
+    EXPECT_THAT(healed.out, HasSubstr("worker001: started munge, started slurmd\n"));
+    EXPECT_THAT(healed.out, HasSubstr("worker002: wrote munge.key, restarted munge, restarted slurmd\n"));
+    EXPECT_THAT(healed.out, HasSubstr("worker003: wrote slurm.conf, restarted slurmd\n"));
+  }
+  {
+    SCOPED_TRACE("DownLeavesNoDaemonAndNoZombie");
+    auto r = beowulf({"slurm", "down", "--password-stdin"}, password);
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_THAT(r.out, HasSubstr("worker001: stopped slurmd, stopped munge\n"));
+    EXPECT_THAT(r.out, HasSubstr("linaro-nano: stopped slurmd, stopped slurmctld, stopped munge\n"));
+    EXPECT_EQ(daemons_left(), "");
+  }
+}
+
+}  // namespace
+}  // namespace beowulf::cli

@@ -1,0 +1,31 @@
+#pragma once
+// NodeJob: a script of node_scripts.h run on a node, and how its failure reads. On the
+// master (this machine) it runs with a local `sh -c`, elsewhere over ssh as the node's user.
+
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+#include "core/inventory.h"
+#include "remote/fan_out.h"
+#include "remote/ssh.h"
+
+namespace beowulf::slurm {
+
+/// The job that runs `script` on `node` with `input` on its stdin.
+remote::Job node_job(const remote::Ssh& ssh, const Node& node, const std::string& script, const std::string& input = {},
+                     std::chrono::milliseconds timeout = std::chrono::minutes(2));
+
+/// The error of a run that did not succeed, as "STEP: WHY" on the node: ssh's own
+/// failure in user terms, sudo's refusal, a timeout, or the last line on stderr.
+Error node_failure(const remote::Ssh& ssh, const Node& node, const remote::NodeRun& run, std::string_view step);
+
+/// Runs `jobs` (job i on nodes[i]) at most `fanout` at once; a node whose run failed gets
+/// its node_failure() in `errors`.
+std::vector<remote::NodeRun> run_on(const remote::Ssh& ssh, const std::vector<Node>& nodes,
+                                    const std::vector<remote::Job>& jobs, std::string_view step,
+                                    const remote::FanOutOptions& options, std::vector<Error>& errors);
+
+}  // namespace beowulf::slurm

@@ -1,0 +1,77 @@
+#pragma once
+// The shell scripts `beowulf slurm` runs on a node (over ssh; on the master through a
+// local `sh -c`). Pure strings, POSIX sh. Files travel inside them as base64; secrets
+// never do: a script that needs root reads the sudo password as the first line of its
+// stdin, and the munge key as the next one.
+//
+// How a daemon is started depends on the node, decided by the script itself:
+// - the virtual cluster (the node's holder serves /run/beowulf-sim/start): the daemon
+//   runs in the foreground as a child of the holder, which reaps it; its pid file says
+//   whether it runs;
+// - systemd (/run/systemd/system exists): `systemctl enable` and `start` of Debian's units
+//   munge, slurmctld, slurmd;
+// - otherwise Debian's init scripts through `service`.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+#include "slurm/slurm_conf.h"
+
+namespace beowulf::slurm {
+
+/// The packages a node needs; the controller also slurmctld.
+std::vector<std::string> packages(bool controller);
+
+/// Prints what `slurm up` needs to know about the node, one "KEY VALUE" line each, for
+/// parse_probe(); needs no root. `user` is the user whose UID must agree everywhere.
+std::string probe_script(std::string_view user, bool controller);
+
+/// What probe_script() found.
+struct Probe {
+  std::string hardware;               ///< the first line of `slurmd -C`, empty when slurmd is missing
+  int cores = 0;                      ///< nproc
+  std::string uid;                    ///< of the user, "-" when the node has no such user
+  bool systemd = false;
+  bool virtual_node = false;          ///< a node of `beowulf sim`
+  bool cgroup = false;                ///< something is mounted on /sys/fs/cgroup
+  std::vector<std::string> missing;   ///< packages not installed
+  std::vector<std::string> no_users;  ///< of munge and slurm, the system users missing
+  double clock = 0;                   ///< `date +%s.%N`
+};
+
+/// Reads probe_script()'s output; fails naming `node` when a line is missing.
+Result<Probe> parse_probe(std::string_view text, const std::string& node);
+
+/// Installs `packages` with apt-get through sudo (the password on the first line of stdin).
+std::string install_script(const std::vector<std::string>& packages);
+
+/// What apply_script() puts on a node.
+struct NodeSetup {
+  std::string slurm_conf, cgroup_conf;
+  Layout layout = Layout::boards;
+  bool controller = false;  ///< the master: makes the munge key when it has none, prints it, runs slurmctld
+  bool compute = true;      ///< runs slurmd
+};
+
+/// As root (stdin: the sudo password, then the munge key in base64, empty on the
+/// controller): writes the munge key (0400, owner munge), slurm.conf and cgroup.conf,
+/// each only when its bytes differ; then starts munged, slurmctld (on the controller) and
+/// slurmd where they are not running, restarting munged where the key changed and the
+/// Slurm daemons where the key or a configuration file changed. Prints one line per thing done:
+/// "wrote munge.key", "restarted munged", ...; the controller also "key BASE64".
+std::string apply_script(const NodeSetup& setup);
+
+/// As root (stdin: the sudo password): stops slurmd, slurmctld and munged, printing
+/// "stopped NAME" for each that ran; `purge` also removes the munge key, slurm.conf,
+/// cgroup.conf and the daemons' state ("removed munge.key, ...").
+std::string down_script(Layout layout, bool purge);
+
+/// `script` run as root: through `sudo -n` where sudo needs no password (the first line
+/// of stdin is then dropped), else `sudo -S` reading that line; the rest of stdin is the
+/// script's.
+std::string as_root(const std::string& script);
+
+}  // namespace beowulf::slurm
