@@ -3,6 +3,9 @@
 // build this passes either way; it exists for the armhf build under qemu-arm, where
 // without _FILE_OFFSET_BITS=64 the first ftruncate or pread fails with EOVERFLOW.
 #include <gtest/gtest.h>
+#include <sys/types.h>
+
+#include <ctime>
 
 #include "image/image_reader.h"
 #include "image/image_writer.h"
@@ -13,6 +16,9 @@
 
 namespace beowulf::image {
 namespace {
+
+static_assert(sizeof(off_t) == 8 && sizeof(time_t) == 8,
+              "32-bit targets need _FILE_OFFSET_BITS=64 and _TIME_BITS=64 (CMakeLists.txt)");
 
 namespace fs = std::filesystem;
 using testing::must_run;
