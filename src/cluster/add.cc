@@ -181,6 +181,7 @@ Inventory with_targets(const Context& c, std::vector<StepNode>& targets) {
     node.address = parse_ipv4(n.node.address).value();
     node.user = n.user;
     node.slots = c.facts.at(n.node.name).cores;
+    node.arch = c.facts.at(n.node.name).arch;
     node.host_key = c.fingerprint.at(n.node.name);
     if (const Node* known = out.find(node.name)) node.board = known->board;
     if (Status s = out.put(node); !s.ok()) n.fail("record", s.error().what);

@@ -47,6 +47,10 @@ Result<NodeFacts> parse_node_facts(std::string_view output) {
       facts.cores = std::max(1, std::atoi(value.c_str()));
       continue;
     }
+    if (key == "arch") {
+      facts.arch = value;
+      continue;
+    }
     std::optional<std::string> content;
     if (value != "-") {
       if (value.empty() || value[0] != '=' || !(content = base64_decode(value.substr(1))))

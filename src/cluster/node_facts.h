@@ -14,6 +14,7 @@ namespace beowulf::cluster {
 struct NodeFacts {
   std::string hostname;                        ///< the live hostname (uname -n)
   int cores = 1;                               ///< online processors (nproc)
+  std::string arch;                            ///< userland's Debian architecture, "armhf"; empty: unknown
   std::optional<std::string> etc_hostname;     ///< nullopt: the file is missing
   std::optional<std::string> etc_hosts;
   std::optional<std::string> authorized_keys;  ///< ~/.ssh/authorized_keys

@@ -8,7 +8,7 @@ namespace beowulf::cluster {
 namespace {
 
 TEST(NodeFacts, ParsesTheGatherAnswer) {
-  std::string out = "hostname linaro-nano\ncores 2\n"
+  std::string out = "hostname linaro-nano\ncores 2\narch armhf\n"
                     "etc_hostname =" + base64_encode("linaro-nano\n") + "\n"
                     "etc_hosts =" + base64_encode("127.0.0.1 localhost\n127.0.1.1 linaro-nano\n") + "\n"
                     "authorized_keys -\n"
@@ -19,6 +19,7 @@ TEST(NodeFacts, ParsesTheGatherAnswer) {
   ASSERT_TRUE(facts.ok()) << facts.error().what;
   EXPECT_EQ(facts->hostname, "linaro-nano");
   EXPECT_EQ(facts->cores, 2);
+  EXPECT_EQ(facts->arch, "armhf");
   EXPECT_EQ(facts->etc_hostname, "linaro-nano\n");
   EXPECT_EQ(facts->etc_hosts, "127.0.0.1 localhost\n127.0.1.1 linaro-nano\n");
   EXPECT_EQ(facts->authorized_keys, std::nullopt);

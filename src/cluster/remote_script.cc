@@ -53,6 +53,11 @@ std::string gather_script(std::string_view name) {
       "put() {{ if [ -f \"$2\" ]; then printf '%s =' \"$1\"; base64 -w0 < \"$2\" || exit 1; echo; else echo \"$1 -\"; fi; }}\n"
       "echo \"hostname $(uname -n)\"\n"
       "echo \"cores $(nproc 2>/dev/null || echo 1)\"\n"
+      // The userland's architecture, not the kernel's (uname -m): a 32-bit Raspberry Pi OS
+      // on a 64-bit kernel runs armhf programs. Without dpkg, /bin/sh's ELF machine.
+      "a=$(dpkg --print-architecture 2>/dev/null) || case $(od -An -tu2 -j18 -N2 /bin/sh | tr -d ' ') in\n"
+      "  40) a=armhf ;; 183) a=arm64 ;; 62) a=amd64 ;; 3) a=i386 ;; *) a= ;; esac\n"
+      "echo \"arch $a\"\n"
       "put etc_hostname /etc/hostname\n"
       "put etc_hosts /etc/hosts\n"
       "put authorized_keys ~/.ssh/authorized_keys\n"

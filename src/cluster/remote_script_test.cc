@@ -84,6 +84,10 @@ TEST_F(RemoteScript, GatherMakesAKeyOnceAndReportsTheFiles) {
   EXPECT_NE(second.out.find("\nauthorized_keys -\n"), std::string::npos) << second.out;
   EXPECT_NE(second.out.find("\nknown_hosts =\n"), std::string::npos) << second.out;
   EXPECT_EQ(second.out.rfind("hostname ", 0), 0u);
+  // this machine's userland, as dpkg names it
+  auto dpkg = sys::run({.argv = {"dpkg", "--print-architecture"}});
+  ASSERT_TRUE(dpkg.ok());
+  EXPECT_NE(second.out.find("\narch " + dpkg->out), std::string::npos) << second.out;
 }
 
 TEST_F(RemoteScript, ApplyWritesOnlyTheChangedFilesWithTheirModes) {

@@ -1,0 +1,38 @@
+# A cross build for Debian's BEOWULF_DEB_ARCH, included by toolchain-armhf.cmake and
+# toolchain-arm64.cmake: Debian's cross compiler for BEOWULF_TRIPLET, a sysroot of the
+# target's Debian packages (scripts/sysroot makes it), and qemu-user to run the target's
+# programs, so that CTest runs the unit tests as they are.
+#   cmake --preset armhf      (sysroot: $BEOWULF_SYSROOT or scripts/sysroot's default)
+set(CMAKE_SYSTEM_NAME Linux)
+set(CMAKE_C_COMPILER ${BEOWULF_TRIPLET}-gcc-12)
+set(CMAKE_CXX_COMPILER ${BEOWULF_TRIPLET}-g++-12)
+set(CMAKE_LIBRARY_ARCHITECTURE ${BEOWULF_TRIPLET})
+
+if(NOT BEOWULF_SYSROOT)
+  if(DEFINED ENV{BEOWULF_SYSROOT})
+    set(BEOWULF_SYSROOT "$ENV{BEOWULF_SYSROOT}")
+  else()
+    set(BEOWULF_SYSROOT "/var/cache/beowulf/sysroot/bookworm-${BEOWULF_DEB_ARCH}")
+  endif()
+endif()
+if(NOT EXISTS "${BEOWULF_SYSROOT}/.beowulf-sysroot")
+  message(FATAL_ERROR "no ${BEOWULF_DEB_ARCH} sysroot at ${BEOWULF_SYSROOT}: "
+    "make it with `scripts/sysroot ${BEOWULF_DEB_ARCH}` (as root)")
+endif()
+# try_compile projects read this file again: hand them the sysroot too.
+list(APPEND CMAKE_TRY_COMPILE_PLATFORM_VARIABLES BEOWULF_SYSROOT)
+set(CMAKE_SYSROOT "${BEOWULF_SYSROOT}")
+
+# Headers and libraries from the sysroot only; programs (pkg-config, qemu) from this machine.
+set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
+set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
+set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
+set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
+set(ENV{PKG_CONFIG_SYSROOT_DIR} "${CMAKE_SYSROOT}")
+set(ENV{PKG_CONFIG_LIBDIR}
+  "${CMAKE_SYSROOT}/usr/lib/${BEOWULF_TRIPLET}/pkgconfig:${CMAKE_SYSROOT}/usr/share/pkgconfig")
+
+# QEMU_LD_PREFIX stays in the test's environment, so that the target programs a test
+# starts (beowulf, beowulf-cpi under mpiexec) run too, through binfmt_misc.
+set(CMAKE_CROSSCOMPILING_EMULATOR
+  /usr/bin/env QEMU_LD_PREFIX=${CMAKE_SYSROOT} /usr/bin/qemu-${BEOWULF_QEMU_ARCH}-static)
