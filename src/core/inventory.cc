@@ -37,7 +37,7 @@ bool is_fingerprint(std::string_view text) {
 /// "ssh-ed25519 AAAA..." (a comment after the key is allowed).
 bool is_public_key(std::string_view text) {
   auto space = text.find(' ');
-  if (space == 0 || space == std::string_view::npos || !text.starts_with("ssh-") && !text.starts_with("ecdsa-"))
+  if (space == 0 || space == std::string_view::npos || (!text.starts_with("ssh-") && !text.starts_with("ecdsa-")))
     return false;
   std::string_view key = text.substr(space + 1);
   key = key.substr(0, key.find(' '));
