@@ -17,6 +17,7 @@
 #include "cli/report.h"
 #include "core/etc_files.h"
 #include "core/nodeset.h"
+#include "core/size.h"
 #include "image/copy_plan.h"
 #include "image/image_reader.h"
 #include "image/image_writer.h"
@@ -38,20 +39,6 @@ struct ImageOptions {
 };
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
-
-/// "16G", "512M", "1000000" (bytes) as bytes; binary units.
-Result<uint64_t> parse_size(const std::string& text) {
-  std::smatch m;
-  if (!std::regex_match(text, m, std::regex("([0-9]+)([KMGT]?)(i?B)?", std::regex::icase)))
-    return bad_input(fmt::format("--size '{}' is not a size", text), "write it like 16G, 7600M or a number of bytes");
-  uint64_t value = std::stoull(m[1]);
-  std::string unit = m[2];
-  for (char u : std::string("KMGT")) {
-    value *= 1024;
-    if (!unit.empty() && std::toupper(unit[0]) == u) return value;
-  }
-  return std::stoull(m[1]);
-}
 
 /// The public key to authorize: `file`, or the user's own default key.
 Result<std::string> read_key(std::string file, bool required) {
