@@ -129,8 +129,11 @@ TEST_F(BootstrapCommands, SigtermAndSighupEndEveryChildOfAdd) {
     ASSERT_EQ(::kill(add->pid(), signal), 0);
     sys::ProcessResult ended;
     add->wait(ended);
-    EXPECT_EQ(ended.exit_code, 130) << strsignal(signal) << ": " << ended.err;
-    EXPECT_THAT(ended.err, HasSubstr("beowulf: interrupted: run the same 'beowulf add' again to finish\n"));
+    std::string err;
+    char buffer[4096];
+    for (ssize_t n; (n = read(add->stderr_fd(), buffer, sizeof buffer)) > 0;) err.append(buffer, static_cast<std::size_t>(n));
+    EXPECT_EQ(ended.exit_code, 130) << strsignal(signal) << ": " << err;
+    EXPECT_THAT(err, HasSubstr("beowulf: interrupted: run the same 'beowulf add' again to finish\n"));
     EXPECT_NE(::kill(keyscan, 0), 0) << strsignal(signal) << ": ssh-keyscan " << keyscan << " still runs";
     if (::kill(keyscan, 0) == 0) ::kill(keyscan, SIGKILL);
   }

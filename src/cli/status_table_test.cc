@@ -52,7 +52,7 @@ TEST(StatusTableTest, ANodesTextCannotDriveTheTerminal) {
   std::vector<cluster::NodeStatus> rows = {
       {"worker002", "198.18.6.12", std::nullopt, false, "status probe: \x1b]0;owned\x07\x1b[2Jgone"}};
   EXPECT_EQ(status_table(rows, false),
-            "NODE       ADDRESS      STATE   UPTIME  LOAD  CORES  MEMORY  DISK FREE  TEMP  MPI\n"
+            "NODE       ADDRESS      STATE  UPTIME  LOAD  CORES  MEMORY  DISK FREE  TEMP  MPI\n"
             "worker002  198.18.6.12  failed: status probe: ?]0;owned??[2Jgone\n"
             "1 node: 0 up, 1 failed\n");
 }
