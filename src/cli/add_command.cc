@@ -13,6 +13,7 @@
 #include "cli/report.h"
 #include "cluster/add.h"
 #include "core/nodeset.h"
+#include "core/printable.h"
 #include "sys/inventory_file.h"
 #include "sys/paths.h"
 
@@ -24,6 +25,8 @@ struct Options {
   cluster::AddOptions add;
   PasswordOptions password;
   int timeout_seconds = 60;
+  bool planned = false;
+  int wait_seconds = 600;
 };
 
 /// Every address the arguments name, in order; a malformed node set is bad input.
@@ -55,17 +58,21 @@ void print_table(const cluster::AddReport& report) {
   fmt::print("{:<{}}  {:<{}}  {:<{}}  {}\n", "NODE", name_w, "ADDRESS", address_w, "HOSTNAME", host_w, "RESULT");
   for (const auto& n : report.nodes)
     fmt::print("{:<{}}  {:<{}}  {:<{}}  {}\n", n.name, name_w, n.address, address_w,
-               n.hostname.empty() ? "-" : n.hostname, host_w, n.error ? "failed: " + n.error->what : "ok");
+               n.hostname.empty() ? "-" : printable(n.hostname), host_w,
+               n.error ? "failed: " + printable(n.error->what) : "ok");
 }
 
 }  // namespace
 
 int add_and_report(cluster::AddOptions& add, const PasswordOptions& password_options, const std::string& nodes) {
   if (auto checked = cluster::check_add(add); !checked.ok()) return report(checked.error());
-  auto password = password_options.read(fmt::format("Password for {}@{}: ", prompt_user(add.user), nodes));
-  if (!password.ok()) return report(password.error());
   cluster::AddOptions o{add};
-  o.password = std::move(*password);
+  // Planned cards carry the master's key and password-less sudo: nothing to type.
+  if (!add.wait_for_boards || password_options.given()) {
+    auto password = password_options.read(fmt::format("Password for {}@{}: ", prompt_user(add.user), nodes));
+    if (!password.ok()) return report(password.error());
+    o.password = std::move(*password);
+  }
 
   InterruptGuard interrupt;
   o.cancel_fd = interrupt.fd();
@@ -92,6 +99,16 @@ int add_and_report(cluster::AddOptions& add, const PasswordOptions& password_opt
 namespace {
 
 int run_add(Options& o) {
+  if (o.planned != o.nodes.empty())
+    return report(bad_input(o.planned ? "give either addresses or --planned, not both" : "no node to add",
+                            "example: beowulf add 198.18.0.[11-13], or beowulf add --planned"));
+  if (o.planned) {
+    auto planned = cluster::planned_addresses();
+    if (!planned.ok()) return report(planned.error());
+    o.nodes = *planned;
+    o.add.wait_for_boards = true;
+    o.add.wait_timeout = std::chrono::seconds(o.wait_seconds);
+  }
   auto nodes = parse_nodes(o.nodes);
   if (!nodes.ok()) return report(nodes.error());
   o.add.addresses = nodes->expand();
@@ -104,21 +121,33 @@ int run_add(Options& o) {
 Run attach_add(CLI::App& sub) {
   auto o = std::make_shared<Options>();
   sub.add_option("nodes", o->nodes, "the boards' addresses: 198.18.0.11, 198.18.0.[11-13]")
-      ->required()
       ->type_name("ADDRESS|NODESET");
+  sub.add_flag("--planned", o->planned,
+               "add every planned node (cards written by 'image prepare' or 'image burn'): wait for each\n"
+               "board to come up, then add it with the key its card carries; no password");
+  sub.add_option("--wait", o->wait_seconds, "with --planned: seconds each board may take to come up")
+      ->capture_default_str();
   sub.add_option("--user", o->add.user, "the boards' login user (default: the master's)");
   sub.add_option("--names", o->add.names, "names for new nodes: the next free ones of PATTERN")
       ->type_name("PATTERN")
       ->capture_default_str();
+  sub.add_option("--new-host-key", o->add.new_host_keys,
+                 "accept a re-imaged board's new host key: the fingerprint its console prints with\n"
+                 "'ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub'")
+      ->type_name("SHA256:...");
   o->password.attach(sub);
   sub.add_option("--fanout", o->add.fanout, "nodes worked on at once")->capture_default_str();
   sub.add_option("--timeout", o->timeout_seconds, "seconds a node may take per step")->capture_default_str();
   sub.footer(
-      "Asks once for the boards' password (ssh first contact and sudo), then on every node at\n"
-      "once: the master's key, key login proved, the hostname, /etc/hosts, keys and known\n"
+      "Checks each board's ssh host key before anything is sent: a node the inventory knows\n"
+      "must offer its recorded key (or the one made for its card), a new one is trusted on\n"
+      "first use. Asks once for the boards' password (ssh first contact and sudo), then on\n"
+      "every node at once: the master's key, key login proved, the hostname, /etc/hosts, keys and known\n"
       "hosts both ways, the master's ssh config, inventory and machine files; then it proves\n"
       "ssh master to node and node to master. Running it again finishes what failed.\n\n"
-      "Example:\n  beowulf add 198.18.0.[11-13] --user linaro");
+      "Examples:\n  beowulf add 198.18.0.[11-13] --user linaro\n"
+      "  beowulf add --planned\n"
+      "  beowulf add 198.18.0.13 --new-host-key SHA256:x0k6X/4k9ERcQazRdmGwvOacXwARfQo9OGXf0bY1g6Q");
   return [o] { return run_add(*o); };
 }
 

@@ -86,7 +86,11 @@ int run_app(int argc, char** argv) {
     std::string where = app.get_subcommands().empty() ? "beowulf" : "beowulf " + app.get_subcommands()[0]->get_name();
     return report(bad_input(e.what(), fmt::format("run '{} --help' for usage and an example", where)));
   }
-  return runs.at(app.get_subcommands().at(0))();
+  try {
+    return runs.at(app.get_subcommands().at(0))();
+  } catch (const std::exception& e) {  // a bug: still one error line, never a bare abort
+    return report(Error{fmt::format("unexpected failure: {}", e.what()), "", "this is a bug in beowulf: please report it"});
+  }
 }
 
 }  // namespace beowulf::cli

@@ -22,6 +22,7 @@
 #include "image/password_hash.h"
 #include "image/preparer.h"
 #include "sys/password_input.h"
+#include "core/size.h"
 #include "image/copy_plan.h"
 #include "image/image_reader.h"
 #include "image/image_writer.h"
@@ -44,20 +45,6 @@ struct ImageOptions {
 };
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
-
-/// "16G", "512M", "1000000" (bytes) as bytes; binary units.
-Result<uint64_t> parse_size(const std::string& text) {
-  std::smatch m;
-  if (!std::regex_match(text, m, std::regex("([0-9]+)([KMGT]?)(i?B)?", std::regex::icase)))
-    return bad_input(fmt::format("--size '{}' is not a size", text), "write it like 16G, 7600M or a number of bytes");
-  uint64_t value = std::stoull(m[1]);
-  std::string unit = m[2];
-  for (char u : std::string("KMGT")) {
-    value *= 1024;
-    if (!unit.empty() && std::toupper(unit[0]) == u) return value;
-  }
-  return std::stoull(m[1]);
-}
 
 /// Inspects and checks every target; asks once for the devices and existing files among
 /// them (everything on them is lost) unless `yes`.

@@ -99,6 +99,10 @@ TEST_F(ImageCommand, RefusesBadInputBeforeWritingAnything) {
   r = beowulf({"image", "expand", card, "--size", "lots"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err, "beowulf: error: --size 'lots' is not a size\nhint: write it like 16G, 7600M or a number of bytes\n");
+
+  r = beowulf({"image", "expand", card, "--size", "99999999999999999999"});  // aborted the program
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "beowulf: error: --size '99999999999999999999' is too large: at most 18446744073709551615 bytes\n");
 }
 
 TEST_F(ImageCommand, VerifyFailsOnAChangedCopy) {

@@ -1,7 +1,7 @@
 #pragma once
-// Ctrl-C during a long command: the first SIGINT makes a file descriptor readable (for
-// FanOut's cancel_fd) so the command stops its nodes' jobs and reports; the handler is
-// removed again when the guard goes.
+// Ctrl-C during a long command: the first SIGINT (or SIGTERM, or SIGHUP when the terminal
+// goes) makes a file descriptor readable (for FanOut's cancel_fd) so the command stops
+// its nodes' jobs and reports; the handlers are removed again when the guard goes.
 
 namespace beowulf::cli {
 
@@ -12,9 +12,9 @@ class InterruptGuard {
   InterruptGuard(const InterruptGuard&) = delete;
   InterruptGuard& operator=(const InterruptGuard&) = delete;
 
-  /// Readable once SIGINT came.
+  /// Readable once SIGINT, SIGTERM or SIGHUP came.
   int fd() const;
-  /// True once SIGINT came.
+  /// True once one of them came.
   bool interrupted() const;
 };
 

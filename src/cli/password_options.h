@@ -17,6 +17,9 @@ struct PasswordOptions {
   /// Adds --password-file and --password-stdin to `sub`.
   void attach(CLI::App& sub);
 
+  /// Whether --password-file or --password-stdin was given.
+  bool given() const { return !file.empty() || from_stdin; }
+
   /// The password, from where the options say; `prompt` is shown on the terminal.
   Result<std::string> read(const std::string& prompt) const;
 };

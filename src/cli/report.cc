@@ -3,12 +3,14 @@
 #include <fmt/core.h>
 
 #include "cli/style.h"
+#include "core/printable.h"
 
 namespace beowulf::cli {
 
 int report(const Error& error) {
-  fmt::print(stderr, "{} {}\n", styled(stderr, "1;31", "beowulf: error:"), error.message());
-  if (!error.hint.empty()) fmt::print(stderr, "{} {}\n", styled(stderr, "1", "hint:"), error.hint);
+  // A message may quote a node (its stderr, its hostname): nothing in it may drive the terminal.
+  fmt::print(stderr, "{} {}\n", styled(stderr, "1;31", "beowulf: error:"), printable(error.message()));
+  if (!error.hint.empty()) fmt::print(stderr, "{} {}\n", styled(stderr, "1", "hint:"), printable(error.hint));
   return error.kind == ErrorKind::bad_input ? exit_usage : exit_failed;
 }
 

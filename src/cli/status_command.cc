@@ -36,14 +36,19 @@ std::chrono::milliseconds milliseconds(double seconds) {
   return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
 }
 
-/// The members to probe, or the error that stops before any node is asked.
-Result<std::vector<Node>> chosen_members(const Options& o) {
+/// The members to probe, or the error that stops before any node is asked; `planned`
+/// gets the planned nodes (not asked: shown as planned) when no -w narrows the choice.
+Result<std::vector<Node>> chosen_members(const Options& o, std::vector<cluster::NodeStatus>& planned) {
   std::string path = o.inventory.empty() ? sys::inventory_path() : o.inventory;
   auto inventory = sys::load_inventory(path);
   if (!inventory.ok()) return inventory.error();
   auto members = cluster::select_members(*inventory, o.nodes, "");
   if (members.ok() && members->empty())
     return Error{"the cluster has no nodes yet", {}, "run 'beowulf init' on the master first"};
+  if (o.nodes.empty())
+    for (const Node* p : cluster::planned_of(*inventory))
+      planned.push_back({.name = p->name, .address = p->address.str(), 
+                         .problem = "not yet added: beowulf add --planned", .planned = true});
   return members;
 }
 
@@ -73,12 +78,14 @@ bool wait_until(std::chrono::steady_clock::time_point deadline, const InterruptG
 
 /// Redraws every `o.watch` seconds: in place on a terminal (as watch(1) does), one
 /// table after another elsewhere. Ends only with Ctrl-C.
-int watch(const Options& o, const std::vector<Node>& members, const remote::Ssh& ssh,
+int watch(const Options& o, const std::vector<Node>& members, const std::vector<cluster::NodeStatus>& planned,
+          const remote::Ssh& ssh,
           const cluster::StatusOptions& options, const InterruptGuard& interrupt) {
   bool in_place = isatty(STDOUT_FILENO) == 1 && !o.json;
   while (true) {
     auto next = std::chrono::steady_clock::now() + milliseconds(o.watch);
     auto rows = cluster::probe_nodes(members, ssh, options);
+    rows.insert(rows.end(), planned.begin(), planned.end());
     if (interrupt.interrupted()) break;
     std::string frame = rendered(rows, o);
     if (!o.json) frame = watch_title(o) + frame;
@@ -92,19 +99,21 @@ int watch(const Options& o, const std::vector<Node>& members, const remote::Ssh&
 }
 
 int run_status(const Options& o) {
-  auto members = chosen_members(o);
+  std::vector<cluster::NodeStatus> planned;
+  auto members = chosen_members(o, planned);
   if (!members.ok()) return report(members.error());
   InterruptGuard interrupt;
   cluster::StatusOptions options{.timeout = milliseconds(o.timeout), .fanout = o.fanout, .cancel_fd = interrupt.fd()};
   auto ssh = cluster::status_ssh(options);
   if (!ssh.ok()) return report(ssh.error());
-  if (o.watch > 0) return watch(o, *members, *ssh, options, interrupt);
+  if (o.watch > 0) return watch(o, *members, planned, *ssh, options, interrupt);
 
   auto rows = cluster::probe_nodes(*members, *ssh, options);
+  rows.insert(rows.end(), planned.begin(), planned.end());
   if (interrupt.interrupted()) return exit_interrupted;
   fmt::print("{}", rendered(rows, o));
   for (const auto& row : rows)
-    if (!row.health) return exit_failed;
+    if (!row.health && !row.planned) return exit_failed;
   return exit_ok;
 }
 

@@ -6,6 +6,8 @@
 #include <array>
 #include <nlohmann/json.hpp>
 
+#include "core/printable.h"
+
 namespace beowulf::cli {
 namespace {
 
@@ -22,6 +24,7 @@ constexpr std::array<std::string_view, 10> kHeader = {"NODE", "ADDRESS", "STATE"
 
 std::string state_of(const cluster::NodeStatus& row) {
   if (row.health) return "up";
+  if (row.planned) return "planned";
   return row.down ? "down" : "failed";
 }
 
@@ -49,7 +52,7 @@ std::vector<Cell> health_cells(const cluster::NodeStatus& row) {
 
 /// A node without health: its name, address, then "down: why" across the other columns.
 std::vector<Cell> problem_cells(const cluster::NodeStatus& row) {
-  return {{row.name}, {row.address}, {fmt::format("{}: {}", state_of(row), row.problem), Mark::problem}};
+  return {{row.name}, {row.address}, {fmt::format("{}: {}", state_of(row), printable(row.problem)), Mark::problem}};
 }
 
 class Renderer {
@@ -75,15 +78,17 @@ class Renderer {
 };
 
 std::string summary(const std::vector<cluster::NodeStatus>& rows) {
-  std::size_t up = 0, down = 0, failed = 0;
+  std::size_t up = 0, down = 0, failed = 0, planned = 0;
   for (const auto& r : rows) {
     if (r.health) ++up;
+    else if (r.planned) ++planned;
     else if (r.down) ++down;
     else ++failed;
   }
   std::string out = fmt::format("{} node{}: {} up", rows.size(), rows.size() == 1 ? "" : "s", up);
   if (down > 0) out += fmt::format(", {} down", down);
   if (failed > 0) out += fmt::format(", {} failed", failed);
+  if (planned > 0) out += fmt::format(", {} planned", planned);
   return out + "\n";
 }
 

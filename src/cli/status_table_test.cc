@@ -34,6 +34,29 @@ TEST(StatusTableTest, MarksCellsPastTheirLimitsWithABang) {
             "4 nodes: 2 up, 1 down, 1 failed\n");
 }
 
+TEST(StatusTableTest, APlannedNodeIsPlannedNotDown) {
+  auto rows = sample_rows();
+  rows.resize(1);
+  rows.push_back({.name = "worker004", .address = "198.18.6.14", .problem = "not yet added: beowulf add --planned",
+                  .planned = true});
+  EXPECT_EQ(status_table(rows, false),
+            "NODE       ADDRESS      STATE  UPTIME  LOAD  CORES  MEMORY      DISK FREE  TEMP  MPI\n"
+            "master     198.18.6.1   up     5h 12m  0.15  2      312M/1010M  12G (80%)  -     MPICH 4.0.2\n"
+            "worker004  198.18.6.14  planned: not yet added: beowulf add --planned\n"
+            "2 nodes: 1 up, 1 planned\n");
+  EXPECT_NE(status_json(rows).find(R"({"node":"worker004","address":"198.18.6.14","state":"planned")"),
+            std::string::npos);
+}
+
+TEST(StatusTableTest, ANodesTextCannotDriveTheTerminal) {
+  std::vector<cluster::NodeStatus> rows = {
+      {"worker002", "198.18.6.12", std::nullopt, false, "status probe: \x1b]0;owned\x07\x1b[2Jgone"}};
+  EXPECT_EQ(status_table(rows, false),
+            "NODE       ADDRESS      STATE  UPTIME  LOAD  CORES  MEMORY  DISK FREE  TEMP  MPI\n"
+            "worker002  198.18.6.12  failed: status probe: ?]0;owned??[2Jgone\n"
+            "1 node: 0 up, 1 failed\n");
+}
+
 TEST(StatusTableTest, MarksCellsInRedOnATerminal) {
   auto rows = sample_rows();
   rows.erase(rows.begin() + 3);

@@ -3,20 +3,25 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <cctype>
 #include <memory>
 #include <set>
 
 #include "cluster/bootstrap_plan.h"
 #include "cluster/cluster_sync.h"
 #include "cluster/host_key.h"
+#include "cluster/host_key_pin.h"
+#include "cluster/members.h"
 #include "cluster/node_facts.h"
 #include "cluster/node_step.h"
 #include "cluster/remote_script.h"
+#include "cluster/wait_for_ssh.h"
 #include "core/address.h"
 #include "remote/askpass.h"
 #include "sys/atomic_file.h"
 #include "sys/inventory_file.h"
 #include "sys/paths.h"
+#include "sys/temp_dir.h"
 
 namespace beowulf::cluster {
 namespace {
@@ -28,15 +33,19 @@ struct Context {
   Node master;
   remote::FanOutOptions fan;
   remote::Ssh key_ssh;      ///< BatchMode, through the ControlMaster sockets
-  remote::Ssh contact_ssh;  ///< first contact: a fresh connection, key then password, accept-new
+  remote::Ssh contact_ssh;  ///< first contact: a fresh connection, key then password, pinned keys only
+  remote::Ssh pinned_ssh;   ///< BatchMode, the pinned keys only: opens the targets' ControlMaster sockets
+  std::string pinned_file;  ///< the temporary known_hosts holding the pinned keys
   FactsByName facts;
-  std::map<std::string, std::string> fingerprint;
+  std::map<std::string, HostKeyPin> pins;
 };
 
-remote::SshOptions ssh_options(bool first_contact, bool multiplex) {
+remote::SshOptions ssh_options(bool first_contact, bool multiplex, const std::string& pinned_file = {}) {
   remote::SshOptions o;
   o.first_contact = first_contact;
   o.multiplex = multiplex;
+  o.known_hosts = pinned_file;
+  o.pinned = !pinned_file.empty();
   return o;
 }
 
@@ -80,8 +89,8 @@ Error explained(const Context& c, const remote::Ssh& ssh, const StepNode& n, con
   if (!failure) return script_failure(ssh, n, run);
   Error e = failure->error;
   if (failure->failure == remote::SshFailure::host_key_changed) {
-    const Node* known = c.inventory.find(parse_ipv4(n.node.address).value());
-    std::string recorded = known != nullptr && !known->host_key.empty() ? known->host_key : "?";
+    auto pin = c.pins.find(n.node.name);
+    std::string recorded = pin != c.pins.end() ? pin->second.fingerprint : "?";
     std::string offered = offered_fingerprint(run.err);
     e.what += fmt::format(" (recorded {}, offered {})", recorded, offered.empty() ? "?" : offered);
   }
@@ -96,11 +105,112 @@ Status keep_facts(Context& c, StepNode& n, const remote::NodeRun& run) {
   return {};
 }
 
+/// The host keys each target offers (ssh-keyscan: the key exchange, nothing secret).
+std::map<std::string, HostKeys> scan_targets(Context& c, std::vector<StepNode>& targets) {
+  std::map<std::string, HostKeys> offered;
+  run_step(
+      pointers(targets), "check host key", c.fan, [&](StepNode& n) { return keyscan_job(n.node.address); },
+      [&](StepNode& n, const remote::NodeRun& run) -> Status {
+        auto keys = scanned_keys(run.out);
+        if (!keys.ok()) return keys.error();
+        offered[n.node.name] = std::move(*keys);
+        return {};
+      });
+  return offered;
+}
+
+/// Fails when `address` offers another key than the one the user was shown for it.
+Status still_listed(const AddOptions& options, const std::string& address, const HostKeys& offered) {
+  auto listed = options.listed_host_keys.find(address);
+  if (listed == options.listed_host_keys.end()) return {};
+  if (std::find(offered.prints.begin(), offered.prints.end(), listed->second) != offered.prints.end()) return {};
+  return Error{fmt::format("the node's host key changed since it was listed (listed {}, offered {}): refused before "
+                           "any password or key was sent",
+                           listed->second, recorded_fingerprint(offered.keys, offered.prints)),
+               "", "run 'beowulf discover --add' again and check the keys it lists"};
+}
+
+/// Step 0: the key each target may be first contacted with (see host_key_pin.h), written
+/// to c.pinned_file. A node that offered no key is left unpinned (unless its keys were
+/// planned): ssh then fails at first contact for the reason it could not connect. Writes
+/// nothing to any node.
+Status pin_host_keys(Context& c, std::vector<StepNode>& targets) {
+  auto offered = scan_targets(c, targets);
+  std::string lines;
+  for (auto& n : targets) {
+    if (!n.ok()) continue;
+    const Node* known = c.inventory.find(parse_ipv4(n.node.address).value());
+    HostKeys planned;
+    if (known != nullptr && !known->host_keys.empty()) {
+      auto prints = fingerprints(known->host_keys);
+      if (!prints.ok()) return prints.error();
+      planned = {known->host_keys, *prints};
+    }
+    if (offered[n.node.name].keys.empty()) {  // no answer yet: only keys known beforehand can be pinned
+      if (!planned.keys.empty()) {
+        for (const auto& key : planned.keys) lines += n.node.address + " " + key + "\n";
+        c.pins[n.node.name] = {planned.keys, recorded_fingerprint(planned.keys, planned.prints)};
+      }
+      continue;
+    }
+    if (Status s = still_listed(c.options, n.node.address, offered[n.node.name]); !s.ok()) {
+      n.fail("check host key", s.error().what, s.error().hint);
+      continue;
+    }
+    auto pin = choose_pin(known, planned, offered[n.node.name], c.options.new_host_keys);
+    if (!pin.ok()) {
+      n.fail("check host key", pin.error().what, pin.error().hint);
+      continue;
+    }
+    for (const auto& key : pin->keys) lines += n.node.address + " " + key + "\n";
+    c.pins[n.node.name] = std::move(*pin);
+  }
+  return sys::write_file_atomically(c.pinned_file, lines, 0600);
+}
+
+/// First contact when no password was given (planned cards carry the master's key): key
+/// login only, against the pinned keys, on a fresh connection.
+Status first_contact_by_key(Context& c, std::vector<StepNode>& targets, const std::string& key_line) {
+  remote::Ssh ssh(ssh_options(false, false, c.pinned_file));
+  run_step(
+      pointers(targets), "first contact", c.fan,
+      [&](StepNode& n) {
+        std::string script = "(\n" + authorize_key_script(key_line) + ") || exit 1\n" + gather_script(n.node.name);
+        return ssh.run({n.user, n.node.address}, script);
+      },
+      [&](StepNode& n, const remote::NodeRun& run) -> Status {
+        if (run.outcome.ok()) return keep_facts(c, n, run);
+        return explained(c, ssh, n, run);
+      });
+  return {};
+}
+
+/// Waits for each target's sshd (planned boards boot after their card was burned); a
+/// board that does not come up in time fails step "wait for the board".
+void wait_for_boards(Context& c, std::vector<StepNode>& targets, const AddProgress& progress) {
+  std::vector<std::string> addresses;
+  for (const auto& t : targets) addresses.push_back(t.node.address);
+  WaitOptions wait{.timeout = c.options.wait_timeout, .cancel_fd = c.options.cancel_fd};
+  wait.progress = [&](std::size_t up, std::size_t total, std::chrono::seconds waited) {
+    if (progress) progress(fmt::format("waiting for the boards to come up: {} of {} up after {} s", up, total,
+                                       waited.count()),
+                           total);
+  };
+  auto up = wait_for_ssh(addresses, wait);
+  for (std::size_t i = 0; i < targets.size(); ++i)
+    if (!up[i])
+      targets[i].fail("wait for the board", fmt::format("no ssh answer within {} s", c.options.wait_timeout.count()),
+                      "check that its card is in, the board powered and on the network, then run "
+                      "'beowulf add --planned' again");
+}
+
 /// Steps 1 and 2, first contact: one fresh connection per node that tries the master's
 /// key and only then the password (through the askpass helper, so a node that trusts us
-/// already is never sent it), trusts a new host key (accept-new; a changed one is refused
-/// by ssh), puts the master's key in authorized_keys and gathers the node's facts.
+/// already is never sent it), trusts only the node's pinned key (ssh refuses any other
+/// before it authenticates), puts the master's key in authorized_keys and gathers the
+/// node's facts.
 Status first_contact(Context& c, std::vector<StepNode>& targets, const std::string& key_line) {
+  if (c.options.password.empty()) return first_contact_by_key(c, targets, key_line);
   remote::AskpassOptions askpass{c.options.askpass_helper, targets.size()};
   auto server = remote::AskpassServer::start(c.options.password, askpass);
   if (!server.ok()) return server.error();
@@ -120,36 +230,17 @@ Status first_contact(Context& c, std::vector<StepNode>& targets, const std::stri
   return {};
 }
 
-/// Steps 3 and 4: key login proved in BatchMode before anything changes (the connection
-/// stays open as the node's ControlMaster for the steps after); the host key checked
-/// against the inventory's record.
-void prove_and_check(Context& c, std::vector<StepNode>& targets) {
+/// Step 3: key login proved in BatchMode, against the pinned key, before anything changes
+/// (the connection stays open as the node's ControlMaster for the steps after). The
+/// fingerprint recorded is the pinned one: ssh verified it in the handshake.
+void prove_key_login(Context& c, std::vector<StepNode>& targets) {
   run_step(
       pointers(targets), "prove key login", c.fan,
-      [&](StepNode& n) { return c.key_ssh.run({n.user, n.node.address}, "true"); },
+      [&](StepNode& n) { return c.pinned_ssh.run({n.user, n.node.address}, "true"); },
       [&](StepNode& n, const remote::NodeRun& run) -> Status {
         if (run.outcome.ok()) return {};
-        return explained(c, c.key_ssh, n, run);
+        return explained(c, c.pinned_ssh, n, run);
       });
-  for (auto& n : targets) {
-    if (!n.ok()) continue;
-    const NodeFacts& f = c.facts.at(n.node.name);
-    auto prints = fingerprints(f.host_keys);
-    if (!prints.ok()) {
-      n.fail("check host key", prints.error().what);
-      continue;
-    }
-    const Node* known = c.inventory.find(parse_ipv4(n.node.address).value());
-    if (known != nullptr && !known->host_key.empty() &&
-        std::find(prints->begin(), prints->end(), known->host_key) == prints->end()) {
-      n.fail("check host key",
-             fmt::format("the node's host key changed (recorded {}, offered {})", known->host_key,
-                         recorded_fingerprint(f.host_keys, *prints)),
-             "if the node was re-flashed, remove it (beowulf remove) and add it again");
-      continue;
-    }
-    c.fingerprint[n.node.name] = recorded_fingerprint(f.host_keys, *prints);
-  }
 }
 
 /// Step 9: master to node in BatchMode, then node to master by name on a fresh connection.
@@ -182,11 +273,27 @@ Inventory with_targets(const Context& c, std::vector<StepNode>& targets) {
     node.user = n.user;
     node.slots = c.facts.at(n.node.name).cores;
     node.arch = c.facts.at(n.node.name).arch;
-    node.host_key = c.fingerprint.at(n.node.name);
-    if (const Node* known = out.find(node.name)) node.board = known->board;
+    auto pin = c.pins.find(n.node.name);
+    if (pin == c.pins.end()) {  // cannot happen: first contact trusts only a pinned key
+      n.fail("record", "no host key was pinned");
+      continue;
+    }
+    node.host_key = pin->second.fingerprint;
+    if (const Node* known = out.find(node.name)) {
+      node.board = known->board;
+      if (!known->host_keys.empty()) node.host_keys = pin->second.keys;
+    }
     if (Status s = out.put(node); !s.ok()) n.fail("record", s.error().what);
   }
   return out;
+}
+
+/// A login name ssh and the boards accept: letters, digits, '_', '-', '.', not starting
+/// with '-' (ssh would read it as an option), at most 32 characters.
+bool is_user_name(std::string_view name) {
+  return name.size() <= 32 && name.front() != '-' && std::all_of(name.begin(), name.end(), [](char c) {
+           return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+         });
 }
 
 /// What add starts from: the inventory, its master, the plan.
@@ -201,11 +308,21 @@ Result<Start> start(const AddOptions& options) {
   if (!inventory.ok()) return inventory.error();
   const Node* master = inventory->master();
   if (master == nullptr) return Error{"the inventory has no master", "", "run 'beowulf init' on the master first"};
+  if (!options.user.empty() && !is_user_name(options.user))
+    return bad_input(fmt::format("--user '{}' is not a user name", options.user),
+                     "a user name is letters, digits, '_', '-' and '.', at most 32, as on the boards: --user linaro");
+  for (const auto& print : options.new_host_keys)
+    if (!is_sha256_fingerprint(print))
+      return bad_input(fmt::format("--new-host-key '{}' is not a host key fingerprint", print),
+                       fmt::format("give it as the board's console prints it with '{}': SHA256:...",
+                                   kConsoleFingerprint));
   auto addresses = checked_addresses(options.addresses, *inventory);
   if (!addresses.ok()) return addresses.error();
   auto pattern = NamePattern::parse(options.names);
   if (!pattern.ok()) return pattern.error();
-  auto plan = plan_bootstrap(named_nodes(*inventory), *addresses, *pattern);
+  std::vector<NamedNode> known = named_nodes(*inventory);  // planned nodes keep their names too
+  for (const Node* p : planned_of(*inventory)) known.push_back({p->name, p->address.str()});
+  auto plan = plan_bootstrap(known, *addresses, *pattern);
   if (!plan.ok()) return plan.error();
   return Start{*inventory, *master, *plan};
 }
@@ -218,6 +335,17 @@ Result<std::vector<std::string>> check_add(const AddOptions& options) {
   std::vector<std::string> names;
   for (const auto& t : s->plan.targets) names.push_back(t.name);
   return names;
+}
+
+Result<std::vector<std::string>> planned_addresses() {
+  auto inventory = sys::load_inventory(sys::inventory_path());
+  if (!inventory.ok()) return inventory.error();
+  std::vector<std::string> out;
+  for (const Node* p : planned_of(*inventory)) out.push_back(p->address.str());
+  if (out.empty())
+    return bad_input("no planned node in the inventory",
+                     "cards written by 'beowulf image prepare' or 'beowulf image burn' are planned nodes");
+  return out;
 }
 
 bool AddReport::ok() const {
@@ -237,19 +365,37 @@ Result<AddReport> add_nodes(const AddOptions& options, const AddProgress& progre
   if (!key_line.ok()) return key_line.error();
   if (Status s = remote::ensure_control_dir(remote::default_control_dir()); !s.ok()) return s.error();
 
-  Context c{options, *inventory, *master, {}, remote::Ssh(ssh_options(false, true)),
-            remote::Ssh(ssh_options(true, false)), {}, {}};
+  sys::TempDir pinned_dir("beowulf-add");
+  if (pinned_dir.path().empty()) return Error{"cannot make a temporary folder for the pinned host keys"};
+  std::string pinned_file = pinned_dir.path() + "/known_hosts";
+  Context c{options,
+            *inventory,
+            *master,
+            {},
+            remote::Ssh(ssh_options(false, true)),
+            remote::Ssh(ssh_options(true, false, pinned_file)),
+            remote::Ssh(ssh_options(false, true, pinned_file)),
+            pinned_file,
+            {},
+            {}};
   c.fan.fanout = options.fanout;
   c.fan.timeout = options.timeout;
   c.fan.cancel_fd = options.cancel_fd;
   std::string user = options.user.empty() ? master->user : options.user;
 
   std::vector<StepNode> targets;
-  for (const auto& t : plan->targets) targets.push_back({t, user, false, std::nullopt});
+  for (const auto& t : plan->targets) {
+    const Node* known = inventory->find(t.name);  // a planned card's user is the one it was made for
+    bool own_user = options.user.empty() && known != nullptr && !known->user.empty();
+    targets.push_back({t, own_user ? known->user : user, false, std::nullopt});
+  }
+  if (options.wait_for_boards) wait_for_boards(c, targets, progress);
+  report_step("check host key", targets.size());
+  if (Status s = pin_host_keys(c, targets); !s.ok()) return s.error();
   report_step("first contact", targets.size());
   if (Status s = first_contact(c, targets, *key_line); !s.ok()) return s.error();
   report_step("prove key login", targets.size());
-  prove_and_check(c, targets);
+  prove_key_login(c, targets);
 
   AddReport report;
   auto report_targets = [&] {

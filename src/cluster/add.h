@@ -1,6 +1,7 @@
 #pragma once
 // add: makes fresh boards members of the cluster, in parallel, in these steps:
-// first contact with the password, the master's key authorized, key login proved, the
+// the host key pinned (host_key_pin.h: a changed one is refused before anything secret is
+// sent), first contact with the password, the master's key authorized, key login proved, the
 // hostname set, then on every member the hosts, authorized_keys and known_hosts blocks,
 // and on the master the ssh config, inventory and machine files; finally the proof, master
 // to node and node to master, in BatchMode.
@@ -12,6 +13,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,6 +28,17 @@ struct AddOptions {
   std::string user;                    ///< the boards' login user; empty: the master's
   std::string names = "worker%03d";    ///< the name pattern for new nodes
   std::string password;                ///< the boards' password (ssh first contact and sudo)
+  /// Fingerprints ("SHA256:...") the user read on re-imaged boards: a node offering one of
+  /// them is accepted although the inventory records another key.
+  std::vector<std::string> new_host_keys;
+  /// Address -> the fingerprint the user was shown and confirmed (discover --add): a node
+  /// offering another key is refused.
+  std::map<std::string, std::string> listed_host_keys;
+  /// Planned boards (add --planned): wait up to `wait_timeout` for each one's sshd before
+  /// first contact. With no password, first contact is key login only: the card carries
+  /// the master's key, and nothing is typed or sent.
+  bool wait_for_boards = false;
+  std::chrono::seconds wait_timeout{600};
   std::size_t fanout = 64;             ///< nodes worked on at once
   std::chrono::seconds timeout{60};    ///< per node and step
   int cancel_fd = -1;                  ///< readable: stop (Ctrl-C)
@@ -53,6 +66,10 @@ Result<std::vector<std::string>> check_add(const AddOptions& options);
 
 /// Progress for a terminal line: the step and how many nodes it concerns.
 using AddProgress = std::function<void(std::string_view step, std::size_t nodes)>;
+
+/// The addresses of the inventory's planned nodes, in order (add --planned). Fails (bad
+/// input) when there is none.
+Result<std::vector<std::string>> planned_addresses();
 
 /// Adds `options.addresses` to the cluster of ~/.beowulf/cluster.toml. Fails as a whole
 /// only before anything changed on a node (bad input: a malformed address or pattern, the

@@ -246,19 +246,37 @@ TEST_F(FailingBoards, FailPerNodeAndARunAgainFinishesTheJob) {
     EXPECT_EQ(checksums(), before) << "the run after the kill did not end in one clean run's state";
   }
   {
-    SCOPED_TRACE("a node whose host key changed after it was added is refused");
+    SCOPED_TRACE("an impostor at a member's address is refused before any password or key is sent");
     std::string recorded =
-        sh("master", "awk -F'\"' '/^host_key/ {print $2}' ~/.beowulf/cluster.toml | sed -n 4p").out;
+        sh("master", "awk -F'\"' '/^host_key =/ {print $2}' ~/.beowulf/cluster.toml | sed -n 4p").out;
+    recorded.pop_back();
     std::string offered = run("node1", {"ssh-keygen", "-lf", "/etc/ssh/ssh_host_ed25519_key.pub"}).out;
     offered = offered.substr(offered.find("SHA256:"), 50);
-    recorded.pop_back();
+    // node3 becomes another machine (node1's keys, as a cloned card has) that trusts nobody:
+    // any login there would need the password.
     ASSERT_TRUE(sim().fault("node3", "clone-host-keys", "node1").ok());
+    sh("node3", "rm -f ~/.ssh/authorized_keys");
     auto r = add();
     EXPECT_EQ(r.exit_code, 1);
-    std::string failed = fmt::format("failed: first contact: ssh: the node's host key has changed (recorded {}, offered {})",
-                                     recorded, offered);
+    std::string failed = fmt::format(
+        "failed: check host key: the node's host key changed (recorded {}, offered {}): refused before any "
+        "password or key was sent",
+        recorded, offered);
     EXPECT_EQ(r.out, table({"worker001", "worker002", "-"}, {"ok", "ok", failed}));
-    EXPECT_THAT(r.err, HasSubstr("hint: if the node was reinstalled or its card re-flashed"));
+    EXPECT_THAT(r.err, HasSubstr(fmt::format(
+                           "hint: check the key on the board's console with 'ssh-keygen -lf "
+                           "/etc/ssh/ssh_host_ed25519_key.pub'; if it prints {0}, the board was re-imaged: accept "
+                           "it with --new-host-key {0} (or 'beowulf remove' the node first)\n",
+                           offered)));
+    EXPECT_EQ(sh("node3", "ls ~/.ssh/authorized_keys 2>&1 >/dev/null | wc -l").out, "1\n")
+        << "the impostor got the master's key: a login happened";
+
+    SCOPED_TRACE("the user read the new key on the board's console: --new-host-key accepts it");
+    auto back = beowulf({"add", prefix() + "13", "--new-host-key", offered, "--password-stdin"}, "linaro\n");
+    EXPECT_EQ(back.exit_code, 0) << back.err;
+    EXPECT_THAT(back.out, HasSubstr("worker003  " + prefix() + "13  worker003  ok\n"));
+    EXPECT_EQ(sh("master", "awk -F'\"' '/^host_key =/ {print $2}' ~/.beowulf/cluster.toml | sed -n 4p").out,
+              offered + "\n");
     ASSERT_TRUE(sim().heal("node3").ok());
   }
 }

@@ -7,6 +7,7 @@ namespace beowulf::cluster {
 const std::vector<CheckInfo>& all_checks() {
   static const std::vector<CheckInfo> checks = {
       {"machinefile", "the machine file names members by valid addresses with valid slots", {}},
+      {"planned", "planned nodes (cards beowulf wrote) are not members yet: not checked", {}},
       {"reach", "each node's sshd answers on port 22", {}},
       {"ssh-master-to-node", "key login from the master to each node", {"reach"}},
       {"ssh-node-to-master", "key login from each node back to the master", {"reach"}},

@@ -95,8 +95,7 @@ std::vector<MemberKeys> member_keys(const Inventory& inventory, const FactsByNam
 Status write_master_files(const Inventory& inventory) {
   std::string home = sys::home_directory();
   std::vector<ConfigHost> hosts;
-  for (const Node& n : inventory.nodes())
-    if (n.role != Role::master) hosts.push_back({n.name, n.address.str(), n.user});
+  for (const Node* n : inventory.workers()) hosts.push_back({n->name, n->address.str(), n->user});
   std::string config_path = home + "/.ssh/config";
   std::string config;
   if (sys::file_exists(config_path)) {

@@ -86,6 +86,15 @@ MemberKeys keys_from_blocks(const NamedNode& node, std::string_view authorized_k
   return keys;
 }
 
+/// `dir`/%C as an ssh_config value: a '%' of the path doubled (ssh expands tokens there),
+/// and the whole in double quotes when it holds a space (else ssh refuses the whole file).
+std::string control_path(std::string_view dir) {
+  std::string path;
+  for (char c : dir) path += c == '%' ? std::string("%%") : std::string(1, c);
+  path += "/%C";
+  return path.find_first_of(" \t") == std::string::npos ? path : "\"" + path + "\"";
+}
+
 std::vector<std::string> ssh_config_block(const std::vector<ConfigHost>& hosts, std::string_view control_dir) {
   std::vector<std::string> out;
   for (const auto& n : hosts) {
@@ -93,7 +102,7 @@ std::vector<std::string> ssh_config_block(const std::vector<ConfigHost>& hosts, 
     out.push_back("  HostName " + n.address);
     out.push_back("  User " + n.user);
     out.push_back("  ControlMaster auto");
-    out.push_back(fmt::format("  ControlPath {}/%C", control_dir));
+    out.push_back("  ControlPath " + control_path(control_dir));
     out.push_back("  ControlPersist 10m");
   }
   return out;

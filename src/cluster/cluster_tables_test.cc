@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include "sys/atomic_file.h"
+#include "sys/process.h"
+#include "sys/temp_dir.h"
+
 namespace beowulf::cluster {
 namespace {
 
@@ -85,6 +89,21 @@ TEST(ClusterTables, SshConfigNamesEveryNodeWithSockets) {
   EXPECT_EQ(ssh_config_block({{"worker001", "198.18.0.11", "linaro"}}, "/home/linaro/.beowulf/ssh"),
             (Lines{"Host worker001 198.18.0.11", "  HostName 198.18.0.11", "  User linaro", "  ControlMaster auto",
                    "  ControlPath /home/linaro/.beowulf/ssh/%C", "  ControlPersist 10m"}));
+}
+
+TEST(ClusterTables, SshConfigQuotesAHomeWithASpace) {
+  // Unquoted, ssh refused the whole ~/.ssh/config: "garbage at end of line".
+  auto lines = ssh_config_block({{"worker001", "198.18.0.11", "linaro"}}, "/home/Jo Smith/100%/.beowulf/ssh");
+  EXPECT_EQ(lines[4], "  ControlPath \"/home/Jo Smith/100%%/.beowulf/ssh/%C\"");
+  sys::TempDir dir;
+  std::string config = dir.path() + "/config";
+  std::string text;
+  for (const auto& line : lines) text += line + "\n";
+  ASSERT_TRUE(sys::write_file_atomically(config, text, 0600).ok());
+  auto r = sys::run({.argv = {"ssh", "-G", "-F", config, "worker001"}});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->exit_code, 0) << r->err;
+  EXPECT_NE(r->out.find("controlpath /home/Jo Smith/100%/.beowulf/ssh/"), std::string::npos) << r->out;
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include "cluster/doctor_probe.h"
 #include "cluster/host_key.h"
+#include "cluster/members.h"
 #include "cluster/node_command.h"
 #include "cluster/users_workflow.h"
 #include "remote/fan_out.h"
@@ -36,7 +37,7 @@ std::string destination(const Node& node) { return node.user + "@" + node.addres
 ProbePlan plan_for(const Inventory& inventory, const std::vector<Node>& nodes, std::size_t index,
                    const std::string& program) {
   ProbePlan plan;
-  for (const auto& member : inventory.nodes()) plan.names.push_back(member.name);
+  for (const Node* member : members_of(inventory)) plan.names.push_back(member->name);
   plan.program = program;
   plan.expected_connections = static_cast<int>(peers_of(0, nodes.size(), kAllPairsUpTo, kPeerSample).size());
   const Node& node = nodes[index];
@@ -196,6 +197,7 @@ std::vector<Finding> run_doctor(const Inventory& inventory, const DoctorOptions&
   fingerprint_shared_keys(facts);
   read_users(options, ssh, facts);
   auto add = [&](std::vector<Finding> more) { findings.insert(findings.end(), more.begin(), more.end()); };
+  add(check_planned(inventory));
   add(check_reach(facts));
   for (const char* id : {"ssh-master-to-node", "ssh-node-to-master", "ssh-node-to-node"}) add(check_ssh(facts, id, findings));
   add(check_names(facts, findings));

@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "cluster/members.h"
 #include "core/machine_file.h"
 #include "remote/ssh.h"
 
@@ -73,7 +74,8 @@ std::vector<Finding> check_names(const DoctorFacts& facts, const std::vector<Fin
       problems.push_back(fmt::format("its hostname is {}, the inventory says {}", probe.hostname, node.name));
     else if (by_hostname[probe.hostname].size() > 1)
       problems.push_back(fmt::format("{} share the hostname {}", join(by_hostname[probe.hostname], " and "), probe.hostname));
-    for (const auto& member : facts.inventory.nodes()) {
+    for (const Node* member_node : members_of(facts.inventory)) {
+      const Node& member = *member_node;
       auto it = probe.resolved.find(member.name);
       std::string got = it == probe.resolved.end() ? "" : it->second;
       if (got == member.address.str()) continue;
@@ -87,6 +89,15 @@ std::vector<Finding> check_names(const DoctorFacts& facts, const std::vector<Fin
     return make("names", node.name, Verdict::fail, "on " + node.name + ": " + join(problems, "; "),
                 fmt::format("beowulf add {}", node.address.str()));
   });
+}
+
+std::vector<Finding> check_planned(const Inventory& inventory) {
+  std::vector<Finding> out;
+  for (const Node* p : planned_of(inventory))
+    out.push_back({.check = "planned", .subject = p->name, .verdict = Verdict::skipped,
+                   .evidence = fmt::format("planned ({}), not yet a member: not checked", p->address.str()),
+                   .fix = "beowulf add --planned"});
+  return out;
 }
 
 std::vector<Finding> check_host_keys(const DoctorFacts& facts, const std::vector<Finding>& so_far) {
@@ -333,8 +344,8 @@ std::vector<Finding> check_machine_file(const Inventory& inventory, std::string_
                          fmt::format("'{}' is not a member of the cluster", host), regenerate));
   }
   std::vector<std::string> missing;
-  for (const auto& node : inventory.nodes())
-    if (!listed.count(node.name)) missing.push_back(node.name);
+  for (const Node* node : members_of(inventory))
+    if (!listed.count(node->name)) missing.push_back(node->name);
   if (out.empty() && !missing.empty())
     out.push_back(make("machinefile", std::string(file), Verdict::warn,
                        fmt::format("{} not listed: MPI will not use {}", join(missing), missing.size() == 1 ? "it" : "them"),

@@ -59,6 +59,10 @@ Finding diagnose_login(const DoctorFacts& facts, std::string_view id, const Node
                        const SshAttempt& attempt);
 
 std::vector<Finding> check_names(const DoctorFacts& facts, const std::vector<Finding>& so_far);
+/// One skipped finding per planned node of `inventory`: planned, not yet a member, so not
+/// checked (and not down), with the command that makes it one.
+std::vector<Finding> check_planned(const Inventory& inventory);
+
 std::vector<Finding> check_host_keys(const DoctorFacts& facts, const std::vector<Finding>& so_far);
 std::vector<Finding> check_mpi(const DoctorFacts& facts, const std::vector<Finding>& so_far);
 std::vector<Finding> check_ports(const DoctorFacts& facts, const std::vector<Finding>& so_far);

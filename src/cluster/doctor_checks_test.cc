@@ -72,6 +72,20 @@ TEST(DoctorChecks, AHealthyClusterIsAllOk) {
   EXPECT_EQ(v.size(), 2u + 2 + 2 + 2 + 7 * 3);  // reach, 3 ssh (2 each, pairs 2) + 7 per node
 }
 
+TEST(DoctorChecks, APlannedNodeIsShownPlannedNotDownNorResolved) {
+  DoctorFacts f = healthy();
+  Node planned = node("worker003", "198.18.7.13");
+  planned.planned = true;
+  ASSERT_TRUE(f.inventory.put(planned).ok());
+  auto found = check_planned(f.inventory);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].subject, "worker003");
+  EXPECT_EQ(found[0].verdict, Verdict::skipped);
+  EXPECT_EQ(found[0].evidence, "planned (198.18.7.13), not yet a member: not checked");
+  EXPECT_EQ(found[0].fix, "beowulf add --planned");
+  EXPECT_EQ(first_bad(all(f)), nullptr) << "a planned node was checked as a member";
+}
+
 TEST(DoctorChecks, NamesSeesLoopbackNothingAndAnotherNodesAddress) {
   auto f = healthy();
   f.probes["worker002"].resolved["worker002"] = "127.0.1.1";

@@ -206,7 +206,7 @@ Result<NodeProbe> parse_probe(std::string_view output) {
       return Error{.what = fmt::format("probe: a line is not 'KEY LENGTH': '{}'", header.substr(0, 80))};
     std::string key(header.substr(0, space));
     output.remove_prefix(newline + 1);
-    if (output.size() < length + 1 || output[length] != '\n')
+    if (length >= output.size() || output[length] != '\n')  // length + 1 would wrap round at SIZE_MAX
       return Error{.what = fmt::format("probe: the value of '{}' is cut short ({} bytes announced)", key, length)};
     store(probe, key, std::string(output.substr(0, length)));
     output.remove_prefix(length + 1);

@@ -100,6 +100,18 @@ TEST(DoctorProbe, ScriptTriesEachLoginInBatchModeOnAFreshConnection) {
   EXPECT_EQ(s.find("StrictHostKeyChecking=no"), std::string::npos);
 }
 
+TEST(DoctorProbe, SurvivesAnyLengthField) {
+  // SIZE_MAX + 1 wrapped round to 0: the check passed and the parser read past the end.
+  for (const char* text : {"hostname 18446744073709551615\nx\n", "hostname 18446744073709551614\nx\n",
+                           "hostname 3\nab", "hostname 99999999999999999999\nx\n"}) {
+    auto r = parse_probe(text);
+    EXPECT_FALSE(r.ok()) << text;
+  }
+  EXPECT_EQ(parse_probe("hostname 18446744073709551615\nx\n").error().what,
+            "probe: the value of 'hostname' is cut short (18446744073709551615 bytes announced)");
+  EXPECT_EQ(parse_probe("hostname 9\nworker001\n").value().hostname, "worker001");
+}
+
 TEST(DoctorProbe, ParsesConnectResults) {
   auto r = parse_connect_output("clock 1700000000.250\n198.18.7.11 ok\n198.18.7.12 fail Connection refused\n198.18.7.13 fail\n");
   EXPECT_EQ(r.at("198.18.7.11"), "");

@@ -5,6 +5,7 @@
 
 #include "cluster/doctor_checks.h"
 #include "cluster/host_key.h"
+#include "cluster/host_key_pin.h"
 #include "cluster/members.h"
 #include "cluster/remote_script.h"
 #include "remote/ssh.h"
@@ -103,6 +104,16 @@ Finding key_refused(const DoctorFacts& facts, std::string_view id, const Node& s
               as_root_on(target, "journalctl -u ssh -n 20"));
 }
 
+/// The fix for a changed host key: add again, pinned. When the node offers another key
+/// than the inventory records, first read the real one on the board's console: only the
+/// key printed there is accepted (a key is never forgotten blindly with `ssh-keygen -R`).
+std::string changed_key_fix(const Node& target, const std::string& recorded, const std::string& offered) {
+  std::string add = "beowulf add " + target.address.str();
+  if (!offered.empty() && offered == recorded) return add;
+  return fmt::format("on {}'s console: {}; if it prints {}: {} --new-host-key {}", target.name, kConsoleFingerprint,
+                     offered.empty() ? "another key" : offered, add, offered.empty() ? "SHA256:..." : offered);
+}
+
 Finding host_key_problem(const DoctorFacts& facts, std::string_view id, const Node& source, const Node& target,
                          const SshAttempt& attempt, std::string subject, bool changed) {
   std::string actual;
@@ -120,9 +131,7 @@ Finding host_key_problem(const DoctorFacts& facts, std::string_view id, const No
     return fail(id, subject,
                 fmt::format("the host key of {} changed: {} records {}, the node offers {}", target.name, where,
                             recorded, offered.empty() ? "another" : offered),
-                on_node(source, fmt::format("ssh-keygen -R {} && ssh-keygen -R {}", target.name,
-                                            target.address.str())) +
-                    " && beowulf add " + target.address.str());
+                changed_key_fix(target, recorded, offered));
   }
   Finding f = fail(id, subject, fmt::format("the host key of {} is not in {}", target.name, where),
                    fmt::format("beowulf add {}", target.address.str()));

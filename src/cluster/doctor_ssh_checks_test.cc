@@ -91,7 +91,9 @@ TEST(DiagnoseLogin, HostKeyChangedNamesBothFingerprints) {
       "Host key verification failed.\n";
   auto r = f.login(err);
   EXPECT_EQ(r.evidence, "the host key of worker002 changed: ~/.ssh/known_hosts records SHA256:old, the node offers SHA256:new");
-  EXPECT_EQ(r.fix, "ssh-keygen -R worker002 && ssh-keygen -R 198.18.7.12 && beowulf add 198.18.7.12");
+  EXPECT_EQ(r.fix,
+            "on worker002's console: ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub; if it prints SHA256:new: "
+            "beowulf add 198.18.7.12 --new-host-key SHA256:new");
 }
 
 TEST(DiagnoseLogin, HostKeyUnknownIsAddedByTheSafeFix) {

@@ -18,7 +18,7 @@ const Node* find_member(const Inventory& inventory, const std::string& name) {
 
 Error not_a_member(std::string_view option, const std::string& name, const Inventory& inventory) {
   std::vector<std::string> names;
-  for (const auto& n : inventory.nodes()) names.push_back(n.name);
+  for (const Node* n : members_of(inventory)) names.push_back(n->name);
   std::string hint;
   if (auto guess = closest(name, names)) {
     hint = fmt::format("did you mean '{}'?", *guess);
@@ -38,6 +38,9 @@ Result<std::vector<std::string>> named(const Inventory& inventory, std::string_v
   for (const auto& name : set->expand()) {
     const Node* node = find_member(inventory, name);
     if (!node) return not_a_member(option, name, inventory);
+    if (node->planned)
+      return bad_input(fmt::format("{}: {} is planned, not yet a member of the cluster", option, node->name),
+                       "make it one with 'beowulf add --planned' once its board is up");
     names.push_back(node->name);
   }
   return names;
@@ -49,6 +52,20 @@ bool holds(const std::vector<std::string>& names, const std::string& name) {
 
 }  // namespace
 
+std::vector<const Node*> members_of(const Inventory& inventory) {
+  std::vector<const Node*> out;
+  for (const Node& node : inventory.nodes())
+    if (!node.planned) out.push_back(&node);
+  return out;
+}
+
+std::vector<const Node*> planned_of(const Inventory& inventory) {
+  std::vector<const Node*> out;
+  for (const Node& node : inventory.nodes())
+    if (node.planned) out.push_back(&node);
+  return out;
+}
+
 Result<std::vector<Node>> select_members(const Inventory& inventory, std::string_view include,
                                          std::string_view exclude) {
   auto included = named(inventory, "-w", include);
@@ -57,8 +74,8 @@ Result<std::vector<Node>> select_members(const Inventory& inventory, std::string
   if (!excluded.ok()) return excluded.error();
   bool everyone = include.find_first_not_of(" \t") == std::string_view::npos;
   std::vector<Node> members;
-  for (const auto& node : inventory.nodes()) {
-    if ((everyone || holds(*included, node.name)) && !holds(*excluded, node.name)) members.push_back(node);
+  for (const Node* node : members_of(inventory)) {
+    if ((everyone || holds(*included, node->name)) && !holds(*excluded, node->name)) members.push_back(*node);
   }
   return members;
 }

@@ -12,6 +12,13 @@
 
 namespace beowulf::cluster {
 
+/// The members: the master and the workers that are not planned, in inventory order.
+/// Every command that acts on the cluster acts on these.
+std::vector<const Node*> members_of(const Inventory& inventory);
+
+/// The planned nodes: cards beowulf wrote that `add` has not yet made members.
+std::vector<const Node*> planned_of(const Inventory& inventory);
+
 /// The members `include` selects (all of them when it is empty) less those `exclude`
 /// names, in inventory order. Fails (bad input, nothing run) on a malformed node set or
 /// one naming a node that is not a member: "-w: worker009 is not a member of the

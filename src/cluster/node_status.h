@@ -25,6 +25,7 @@ struct NodeStatus {
   std::optional<NodeHealth> health;  ///< when it answered
   bool down = false;                 ///< it could not be reached (refused, unreachable, no answer)
   std::string problem;               ///< when no health: "ssh: connection refused"
+  bool planned = false;              ///< a planned node, not yet a member: not asked
 };
 
 struct StatusOptions {

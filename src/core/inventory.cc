@@ -142,15 +142,18 @@ const Node* Inventory::master() const {
   return it == nodes_.end() ? nullptr : &*it;
 }
 
+// Planned nodes (cards beowulf wrote, not yet added) are not members: no command may treat
+// them as workers, and their slots are not the cluster's.
 std::vector<const Node*> Inventory::workers() const {
   std::vector<const Node*> workers;
   for (const Node& node : nodes_)
-    if (node.role == Role::worker) workers.push_back(&node);
+    if (node.role == Role::worker && !node.planned) workers.push_back(&node);
   return workers;
 }
 
 int Inventory::total_slots() const {
-  return std::accumulate(nodes_.begin(), nodes_.end(), 0, [](int sum, const Node& n) { return sum + n.slots; });
+  return std::accumulate(nodes_.begin(), nodes_.end(), 0,
+                         [](int sum, const Node& n) { return n.planned ? sum : sum + n.slots; });
 }
 
 // --- cluster.toml -------------------------------------------------------------------

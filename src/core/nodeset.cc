@@ -15,6 +15,14 @@ namespace {
 // Every number inside brackets fits in 64 bits, with room to count one past it.
 constexpr std::size_t max_digits = 18;
 
+/// The most bytes of names one parse may make: with a long prefix a few names are many
+/// bytes (a 5,000-character prefix with [1-999999] took 2.6 GB).
+constexpr std::uint64_t max_bytes = 16u << 20;
+
+/// The most digit runs of a name that folding works on (its last ones): each run is an
+/// axis, and merging along every axis of many names costs axes squared.
+constexpr std::size_t max_fold_axes = 8;
+
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 bool is_name_char(char c) {
@@ -74,6 +82,7 @@ class Parser {
   }
 
   Error too_many(std::size_t at) const { return fail(at, fmt::format("more than {} names", limit_)); }
+  Error too_large(std::size_t at) const { return fail(at, fmt::format("more than {} MiB of names", max_bytes >> 20)); }
 
   void skip_spaces() {
     while (pos_ < text_.size() && is_space(text_[pos_])) ++pos_;
@@ -83,15 +92,22 @@ class Parser {
   Status term() {
     const std::size_t start = pos_;
     std::vector<std::string> expansion{""};
+    std::uint64_t bytes = 0;  // of the names in `expansion`
     while (pos_ < text_.size()) {
       const char c = text_[pos_];
       if (is_name_char(c)) {
         const std::size_t end = std::find_if_not(text_.begin() + pos_, text_.end(), is_name_char) - text_.begin();
+        bytes += expansion.size() * (end - pos_);
+        if (bytes_ + bytes > max_bytes) return too_large(start);
         for (auto& name : expansion) name += text_.substr(pos_, end - pos_);
         pos_ = end;
       } else if (c == '[') {
         std::vector<Index> indexes;
         if (Status s = bracket(expansion.size(), indexes); !s) return s;
+        std::uint64_t index_bytes = 0;
+        for (const auto& index : indexes) index_bytes += index.text().size();
+        bytes = bytes * indexes.size() + expansion.size() * index_bytes;  // each factor is bounded: no overflow
+        if (bytes_ + bytes > max_bytes) return too_large(start);
         expansion = product(expansion, indexes);
       } else if (c == ',' || is_space(c)) {
         break;
@@ -103,6 +119,7 @@ class Parser {
     }
     if (pos_ == start) return fail(start, "empty name");
     if (names_.size() + expansion.size() > limit_) return too_many(start);
+    bytes_ += bytes;
     std::move(expansion.begin(), expansion.end(), std::back_inserter(names_));
     return {};
   }
@@ -179,6 +196,7 @@ class Parser {
   std::size_t limit_;
   std::size_t pos_ = 0;
   std::vector<std::string> names_;
+  std::uint64_t bytes_ = 0;  // of names_
 };
 
 // ---- folding ------------------------------------------------------------------------
@@ -214,7 +232,15 @@ Cut cut(std::string_view name) {
       cut.texts.emplace_back();
     }
   }
-  return cut;
+  if (cut.indexes.size() <= max_fold_axes) return cut;
+  // Runs before the last max_fold_axes stay in the text (in one pass: linear in the name).
+  const std::size_t drop = cut.indexes.size() - max_fold_axes;
+  Cut kept;
+  kept.texts[0] = cut.texts[0];
+  for (std::size_t i = 0; i < drop; ++i) kept.texts[0] += cut.indexes[i].text() + cut.texts[i + 1];
+  kept.texts.insert(kept.texts.end(), cut.texts.begin() + static_cast<std::ptrdiff_t>(drop) + 1, cut.texts.end());
+  kept.indexes.assign(cut.indexes.begin() + static_cast<std::ptrdiff_t>(drop), cut.indexes.end());
+  return kept;
 }
 
 /// Merges the terms that are equal but for `axis`.

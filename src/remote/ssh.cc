@@ -51,10 +51,11 @@ SshError classify(const SshTarget& target, const std::string& node, bool passwor
                   std::string_view program) {
   if (contains(err, "REMOTE HOST IDENTIFICATION HAS CHANGED") || contains(err, "has changed and you have requested"))
     return failure(SshFailure::host_key_changed, node, "ssh: the node's host key has changed",
-                   fmt::format("if the node was reinstalled or its card re-flashed, forget the old key with "
-                               "`ssh-keygen -R {}` and add the node again; otherwise someone may be "
+                   fmt::format("check the key on the board's console with `ssh-keygen -lf "
+                               "/etc/ssh/ssh_host_ed25519_key.pub`; if the board was re-imaged, accept the key it "
+                               "prints with `beowulf add {} --new-host-key SHA256:...`; otherwise someone may be "
                                "intercepting the connection",
-                               target.port == 22 ? target.address : fmt::format("[{}]:{}", target.address, target.port)));
+                               target.address));
   if (contains(err, "host key is known for") || contains(err, "Host key verification failed"))
     return failure(SshFailure::host_key_unknown, node, "ssh: the node's host key is not known",
                    fmt::format("add the node first: beowulf add {}", target.address));
@@ -102,12 +103,16 @@ std::vector<std::string> Ssh::options() const {
   if (o.first_contact) {
     option("BatchMode=no");
     option("NumberOfPasswordPrompts=1");
-    option("StrictHostKeyChecking=accept-new");
+    option(o.pinned ? "StrictHostKeyChecking=yes" : "StrictHostKeyChecking=accept-new");
   } else {
     option("BatchMode=yes");
     option("StrictHostKeyChecking=yes");
   }
   if (!o.known_hosts.empty()) option("UserKnownHostsFile=" + config_value(o.known_hosts));
+  if (o.pinned) {
+    option("GlobalKnownHostsFile=/dev/null");
+    option("UpdateHostKeys=no");
+  }
   if (!o.identity.empty()) option("IdentityFile=" + config_value(o.identity));
   option(fmt::format("ConnectTimeout={}", o.connect_timeout.count()));
   option(fmt::format("ServerAliveInterval={}", o.server_alive_interval.count()));

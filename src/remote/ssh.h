@@ -13,8 +13,9 @@
 // - Key login (the default): BatchMode=yes (never a prompt) and StrictHostKeyChecking=yes
 //   (an unknown host key is refused). First contact (`first_contact`): password login
 //   allowed, one password prompt, and StrictHostKeyChecking=accept-new: an unknown host
-//   key is trusted and recorded, a changed one is refused by ssh. No argv ever carries
-//   StrictHostKeyChecking=no.
+//   key is trusted and recorded, a changed one is refused by ssh; `pinned` first contact
+//   trusts only the keys in `known_hosts` (StrictHostKeyChecking=yes, no global file).
+//   No argv ever carries StrictHostKeyChecking=no.
 // - Host keys go to the standard ~/.ssh/known_hosts unless `known_hosts` names another.
 // - The remote command is one string, run by the remote user's shell: quote arguments
 //   with shell_quote()/shell_join().
@@ -47,6 +48,7 @@ struct SshOptions {
   std::string identity;                        ///< empty: ssh's default keys
   std::string config_file;                     ///< empty: ssh's default (~/.ssh/config)
   bool first_contact = false;                  ///< password login and accept-new (see above)
+  bool pinned = false;                         ///< trust only `known_hosts`'s keys, never a new one
   bool multiplex = true;                       ///< off: a fresh connection (e.g. to prove key login)
   std::chrono::seconds connect_timeout{10};
   std::chrono::seconds server_alive_interval{5};  ///< a dead node is noticed after 3 of these

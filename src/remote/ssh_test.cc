@@ -185,6 +185,14 @@ TEST(RealSsh, TakesEveryOptionAsMeant) {
   EXPECT_EQ(first["userknownhostsfile"], "/tmp/known hosts");
   EXPECT_EQ(first["controlmaster"], "false");
   EXPECT_EQ(first.count("controlpath"), 0u);  // ControlPath=none: no socket at all
+
+  o.pinned = true;
+  auto pinned = resolved(Ssh(o).run(kNode, "true"));
+  EXPECT_EQ(pinned["batchmode"], "no");
+  EXPECT_EQ(pinned["stricthostkeychecking"], "true");  // a key not in the file is never trusted
+  EXPECT_EQ(pinned["userknownhostsfile"], "/tmp/known hosts");
+  EXPECT_EQ(pinned["globalknownhostsfile"], "/dev/null");
+  EXPECT_EQ(pinned["updatehostkeys"], "false");
 }
 
 TEST(ShellQuote, LeavesSafeWordsBareAndQuotesTheRest) {
@@ -233,8 +241,9 @@ TEST(SshFailures, AreExplainedInUserTerms) {
        "@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @\n"
        "Host key verification failed.\n",
        false, SshFailure::host_key_changed, "worker002 (198.18.0.12): ssh: the node's host key has changed",
-       "if the node was reinstalled or its card re-flashed, forget the old key with `ssh-keygen -R 198.18.0.12` "
-       "and add the node again; otherwise someone may be intercepting the connection"},
+       "check the key on the board's console with `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub`; if the "
+       "board was re-imaged, accept the key it prints with `beowulf add 198.18.0.12 --new-host-key SHA256:...`; "
+       "otherwise someone may be intercepting the connection"},
       {"No ED25519 host key is known for 198.18.0.12 and you have requested strict checking.\n"
        "Host key verification failed.\n",
        false, SshFailure::host_key_unknown, "worker002 (198.18.0.12): ssh: the node's host key is not known",
@@ -276,11 +285,13 @@ TEST(SshFailures, TheRemoteCommandsOwnStatusIsNotSshs) {
   EXPECT_EQ(copy->error.message(), "n: scp: /nope: No such file or directory");
 }
 
-TEST(SshFailures, AChangedKeyOnAnotherPortNamesTheKnownHostsEntry) {
+TEST(SshFailures, AChangedKeyIsNeverForgottenBlindly) {
+  // `ssh-keygen -R` then add would trust whatever answers at the address (issue 16).
   auto explained = Ssh().explain_failure({"u", "198.18.0.12", 2222}, "n", 255,
                                          "WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!");
   ASSERT_TRUE(explained.has_value());
-  EXPECT_THAT(explained->error.hint, ::testing::HasSubstr("`ssh-keygen -R [198.18.0.12]:2222`"));
+  EXPECT_THAT(explained->error.hint, ::testing::Not(::testing::HasSubstr("ssh-keygen -R")));
+  EXPECT_THAT(explained->error.hint, ::testing::HasSubstr("--new-host-key SHA256:..."));
 }
 
 TEST(ControlDir, IsMadePrivate) {

@@ -1,6 +1,7 @@
 #include "sys/password_input.h"
 
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <termios.h>
@@ -27,7 +28,11 @@ void restore_and_reraise(int signal) {
 
 /// Reads up to the first newline (or the end) from `fd`; the newline is dropped.
 Result<std::string> read_line(int fd, std::string_view source) {
+  // From here on the process holds a password: no core dump may carry it, no debugger of
+  // the same user may read it.
+  prctl(PR_SET_DUMPABLE, 0);
   std::string line;
+  line.reserve(256);  // no reallocation leaves a piece of it behind in freed memory
   char c = 0;
   for (;;) {
     ssize_t n = read(fd, &c, 1);
@@ -54,14 +59,16 @@ Result<std::string> read_password_from_terminal(std::string_view prompt) {
   termios quiet = g_saved;
   quiet.c_lflag &= ~tcflag_t(ECHO);
   quiet.c_lflag |= ECHONL;
-  struct sigaction on_int{}, old_int{};
-  on_int.sa_handler = restore_and_reraise;
-  sigaction(SIGINT, &on_int, &old_int);
+  // Echo comes back whichever signal ends the prompt.
+  constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+  struct sigaction on_signal{}, old[4]{};
+  on_signal.sa_handler = restore_and_reraise;
+  for (int i = 0; i < 4; ++i) sigaction(kSignals[i], &on_signal, &old[i]);
   (void)!write(tty, prompt.data(), prompt.size());
   tcsetattr(tty, TCSAFLUSH, &quiet);
   auto line = read_line(tty, "the terminal");
   tcsetattr(tty, TCSAFLUSH, &g_saved);
-  sigaction(SIGINT, &old_int, nullptr);
+  for (int i = 0; i < 4; ++i) sigaction(kSignals[i], &old[i], nullptr);
   g_tty = -1;
   close(tty);
   return line;

@@ -1,7 +1,9 @@
 #pragma once
 // The one password `add` needs, read from where the user chose: the terminal without
 // echo, a file only its owner can read, or standard input. The password is only ever
-// returned: never written, logged, put in an argv or in the environment.
+// returned: never written, logged, put in an argv or in the environment. Reading one
+// makes the process not dumpable (PR_SET_DUMPABLE 0): no core file, no ptrace by the
+// same user, for the rest of its life.
 
 #include <string>
 #include <string_view>

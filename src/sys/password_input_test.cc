@@ -2,7 +2,9 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -60,6 +62,24 @@ TEST(PasswordStdin, ReadsOneLineAndLeavesTheRest) {
   EXPECT_EQ(read(fds[0], rest, sizeof rest), 5);
   EXPECT_STREQ(rest, "next\n");
   close(fds[0]);
+}
+
+TEST(PasswordStdin, AProcessHoldingAPasswordDumpsNoCore) {
+  // In a child, so that this test process stays as it was.
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    int fds[2];
+    if (pipe(fds) != 0 || write(fds[1], "s3cret\n", 7) != 7) _exit(2);
+    close(fds[1]);
+    prctl(PR_SET_DUMPABLE, 1);  // as a process starts (an earlier test here may have read a password)
+    auto password = read_password_from_fd(fds[0]);
+    _exit(password.ok() && prctl(PR_GET_DUMPABLE) == 0 ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "1: still dumpable after the password was read";
 }
 
 }  // namespace
