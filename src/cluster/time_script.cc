@@ -11,10 +11,11 @@
 namespace beowulf::cluster {
 namespace {
 
-/// on_sim: true on a board of the virtual cluster (its /run names the sim's holder).
+/// on_sim: true on a board of the virtual cluster: its /run names the sim's holder, a
+/// shell whose $0 (one of its arguments, not the first) is beowulf-sim-holder.
 constexpr const char* kOnSimFunction =
     "on_sim() { p=$(cat /run/holder.pid 2>/dev/null) && [ -n \"$p\" ] && "
-    "[ \"$(tr '\\0' '\\n' < /proc/$p/cmdline 2>/dev/null | head -n 1)\" = beowulf-sim-holder ]; }\n";
+    "tr '\\0' '\\n' < /proc/$p/cmdline 2>/dev/null | grep -qx beowulf-sim-holder; }\n";
 
 /// Writes the configuration when it differs, keeping the first file that was not ours.
 constexpr const char* kWriteConfig = R"sh(wrote=
