@@ -286,7 +286,7 @@ TEST(SshFailures, TheRemoteCommandsOwnStatusIsNotSshs) {
 }
 
 TEST(SshFailures, AChangedKeyIsNeverForgottenBlindly) {
-  // `ssh-keygen -R` then add would trust whatever answers at the address (issue 16).
+  // `ssh-keygen -R` then add would trust whatever answers at the address.
   auto explained = Ssh().explain_failure({"u", "198.18.0.12", 2222}, "n", 255,
                                          "WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!");
   ASSERT_TRUE(explained.has_value());
