@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench anchor: the recipe's way (../shared/recipe.md) done by a script, one worker at a
+# bench anchor: the recipe's way (docs/recipe.md) done by a script, one worker at a
 # time: ssh-copy-id with sshpass, then ssh in to rename it with sudo; then the machine
 # file, and a BatchMode ssh to each worker to prove it. Runs on the master as the boards'
 # user. Trust on first use by accept-new, as beowulf does.
