@@ -237,7 +237,10 @@ TEST_F(Doctor, Disk_AFullHome) {
 class DoctorSixteen : public DoctorCluster<16> {};
 
 TEST_F(DoctorSixteen, AHealthyClusterReportsOnlyOk) {
-  auto r = doctor();
+  // -t 20: on a 2-core machine the master's own probe of 16 workers at times passed the
+  // 8 s default (2 of 5 runs once the users, Slurm and planned checks came in); the
+  // probe's cost at 16 workers is an open problem, not what this test is about.
+  auto r = doctor({"-t", "20"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_THAT(r.out, HasSubstr("✔ reach               worker[001-016]: sshd answers on port 22\n"));
   EXPECT_THAT(r.out, HasSubstr("doctor: 13 checks on 17 nodes: 13 ✔, 0 !, 0 ✘, 0 skipped"));
