@@ -46,6 +46,11 @@ Node worker(std::string name, std::string address, int slots = 1) {
   return Node{std::move(name), parse_ipv4(address).value(), "linaro", slots, Role::worker, "", ""};
 }
 
+/// An inventory of one node, worker001, with `line` as its last key.
+std::string worker001_with(std::string_view line) {
+  return fmt::format("schema = 1\n[[node]]\nname = \"worker001\"\naddress = \"198.18.0.11\"\nuser = \"linaro\"\n{}\n", line);
+}
+
 TEST(Inventory, LoadsTheDocumentedExample) {
   Inventory inventory = parse(kCluster);
   EXPECT_EQ(inventory.name(), "pi");
@@ -171,17 +176,14 @@ TEST(InventoryLoad, RefusesANewerSchemaWithAHint) {
 }
 
 TEST(InventoryLoad, RefusesBadValuesAtTheirKey) {
-  auto node = [](std::string_view line) {
-    return fmt::format("schema = 1\n[[node]]\nname = \"worker001\"\naddress = \"198.18.0.11\"\nuser = \"linaro\"\n{}\n", line);
-  };
-  EXPECT_EQ(refusal(node("slots = 0")),
+  EXPECT_EQ(refusal(worker001_with("slots = 0")),
             "~/.beowulf/cluster.toml:6: node 'worker001': slots: 0 is not a slot count\n"
             "hint: give 1 to 4096 (usually the node's cores)");
-  EXPECT_EQ(refusal(node("slots = 2.5")),
+  EXPECT_EQ(refusal(worker001_with("slots = 2.5")),
             "~/.beowulf/cluster.toml:6: node 'worker001': slots: expected an integer, found a number with a fraction");
-  EXPECT_EQ(refusal(node("role = \"mastr\"")),
+  EXPECT_EQ(refusal(worker001_with("role = \"mastr\"")),
             "~/.beowulf/cluster.toml:6: node 'worker001': role: 'mastr' is not a role\nhint: did you mean 'master'?");
-  EXPECT_EQ(refusal(node("host_key = \"md5:00\"")),
+  EXPECT_EQ(refusal(worker001_with("host_key = \"md5:00\"")),
             "~/.beowulf/cluster.toml:6: node 'worker001': host_key: 'md5:00' is not an ssh host key fingerprint\n"
             "hint: it looks like 'SHA256:...', as 'ssh-keygen -lf' prints it");
   EXPECT_EQ(refusal("schema = 1\n[[node]]\nname = \"worker_1\"\naddress = \"198.18.0.11\"\nuser = \"linaro\"\n"),
@@ -216,22 +218,20 @@ host_keys = ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ4b8k9 root@worker004"]
   EXPECT_EQ(node.arch, "armhf");
   EXPECT_TRUE(node.planned);
   EXPECT_EQ(node.host_keys, std::vector<std::string>{"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ4b8k9 root@worker004"});
-  EXPECT_EQ(write_inventory(inventory).substr(write_inventory(inventory).find("schema")), kPlanned);
+  std::string written = write_inventory(inventory);
+  EXPECT_EQ(written.substr(written.find("schema")), kPlanned);
 }
 
 TEST(InventoryLoad, RefusesABadArchitectureOrHostKeyAtItsKey) {
-  auto node = [](std::string_view line) {
-    return fmt::format("schema = 1\n[[node]]\nname = \"worker001\"\naddress = \"198.18.0.11\"\nuser = \"linaro\"\n{}\n", line);
-  };
-  EXPECT_EQ(refusal(node("arch = \"arm hf\"")),
+  EXPECT_EQ(refusal(worker001_with("arch = \"arm hf\"")),
             "~/.beowulf/cluster.toml:6: node 'worker001': arch: 'arm hf' is not an architecture name\n"
             "hint: a Debian architecture, as 'dpkg --print-architecture' prints it");
-  EXPECT_EQ(refusal(node("host_keys = [\"SHA256:abc\"]")),
+  EXPECT_EQ(refusal(worker001_with("host_keys = [\"SHA256:abc\"]")),
             "~/.beowulf/cluster.toml:6: node 'worker001': host_keys: 'SHA256:abc' is not an ssh public key\n"
             "hint: it looks like 'ssh-ed25519 AAAA...', a line of ssh_host_ed25519_key.pub");
-  EXPECT_EQ(refusal(node("host_keys = [1]")),
+  EXPECT_EQ(refusal(worker001_with("host_keys = [1]")),
             "~/.beowulf/cluster.toml:6: node 'worker001': host_keys: expected strings, found an integer");
-  EXPECT_EQ(refusal(node("planned = \"yes\"")),
+  EXPECT_EQ(refusal(worker001_with("planned = \"yes\"")),
             "~/.beowulf/cluster.toml:6: node 'worker001': planned: expected true or false, found a string");
 }
 
