@@ -344,7 +344,7 @@ TEST_F(FarmTest, ResultsLargerThanAMessageAreRefusedAndLargeBatchesSplit) {
 // Issue 15, portable wire: ranks that encode the types differently stop with one message.
 TEST_F(FarmTest, ARankWithAnotherLayoutStopsEveryRankWithOneMessage) {
   auto r = run_probe(3, {"--tasks", "10", "--fake-layout-rank", "2"});
-  EXPECT_NE(r.exit_code, 0);
+  EXPECT_EQ(r.exit_code, 3);
   EXPECT_FALSE(r.timed_out);
   EXPECT_EQ(r.out, "");
   EXPECT_THAT(r.err, ::testing::ContainsRegex(

@@ -10,6 +10,7 @@
 #include <bit>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -48,7 +49,7 @@ inline std::string layout_mismatch(const std::vector<RankLayout>& ranks) {
 }
 
 /// Collective over `comm`: every rank's RankLayout, in rank order. On a mismatch rank 0
-/// prints layout_mismatch() on stderr and the job is aborted (exit code 3).
+/// prints layout_mismatch() on stderr and every rank exits with code 3.
 inline std::vector<RankLayout> handshake(MPI_Comm comm, const RankLayout& mine) {
   constexpr int kSize = 8 + 1 + 4;
   std::vector<char> out;
@@ -70,11 +71,12 @@ inline std::vector<RankLayout> handshake(MPI_Comm comm, const RankLayout& mine) 
   if (rank == 0) {
     std::fprintf(stderr, "%s\n", mismatch.c_str());
     std::fflush(stderr);
-    MPI_Abort(comm, 3);
   }
-  MPI_Barrier(comm);  // rank 0 ends the job; the others say nothing
-  MPI_Abort(comm, 3);
-  return ranks;
+  // Every rank saw the same table, so every rank ends alike and on its own. MPI_Abort
+  // would have the launcher kill the others, and mpiexec then prints its own banner of
+  // a "bad termination" that would bury the one line that says what is wrong.
+  MPI_Finalize();
+  std::exit(3);
 }
 
 }  // namespace beowulf::detail
