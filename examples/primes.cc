@@ -6,7 +6,11 @@
 //
 //   beowulf-primes N [--range R] [--journal FILE]
 //     --range    numbers per task (default 1000000)
-//     --journal  resume from FILE after a crash: finished ranges are not sieved again
+//     --journal  resume from FILE after a crash: finished ranges are not sieved again;
+//                stderr then says how many ranges the journal held and how many were sieved:
+//                "beowulf-primes: journal FILE: 37 of 100 ranges already done, 63 sieved now"
+//
+// As a Slurm batch job that is requeued after a node failure: examples/primes.sbatch.
 #include <beowulf/taskfarm.h>
 
 #include <cmath>
@@ -92,5 +96,9 @@ int main(int argc, char** argv) {
   for (auto& count : farm.map(ranges)) total += count.value();
   std::printf("primes below %llu: %llu\n", static_cast<unsigned long long>(args.n),
               static_cast<unsigned long long>(total));
+  std::fflush(stdout);  // the result first, also where stdout and stderr go to one file
+  if (!args.journal.empty())
+    std::fprintf(stderr, "beowulf-primes: journal %s: %zu of %zu ranges already done, %zu sieved now\n",
+                 args.journal.c_str(), farm.stats().from_journal, ranges.size(), farm.stats().tasks_run);
   return 0;
 }

@@ -117,6 +117,8 @@ TEST(ExamplesInput, PrimesResumesFromItsJournal) {
   fs::remove(journal);
   EXPECT_EQ(first.out, "primes below 1000000: 78498\n");
   EXPECT_EQ(again.out, first.out);
+  EXPECT_EQ(first.err, "beowulf-primes: journal " + journal.string() + ": 0 of 100 ranges already done, 100 sieved now\n");
+  EXPECT_EQ(again.err, "beowulf-primes: journal " + journal.string() + ": 100 of 100 ranges already done, 0 sieved now\n");
   EXPECT_GT(size, 100u * 16u) << "a record for each of the 100 ranges";
 }
 

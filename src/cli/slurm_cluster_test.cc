@@ -5,8 +5,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <sstream>
 #include <string>
+
+#include <fmt/core.h>
 
 #include "cli/joined_cluster.h"
 
@@ -63,6 +66,41 @@ TEST_F(Slurm, UpProvesItselfIsIdempotentAndDownLeavesNothing) {
     auto r = shell("master", "srun -N4 hostname | sort");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.out, "linaro-nano\nworker001\nworker002\nworker003\n");
+  }
+  {
+    SCOPED_TRACE("ATaskFarmJobRequeuedResumesFromItsJournal");
+    // examples/primes.sbatch on every node; once its journal holds some ranges the job is
+    // requeued (what Slurm does when a node fails), then let go as soon as its nodes are
+    // idle instead of after Slurm's 2-minute hold; the second run reads the journal and
+    // sieves only the rest.
+    std::string script = std::string(BEOWULF_SOURCE_DIR) + "/examples/primes.sbatch";
+    auto submit = shell("master", "cd && export " + built_path() + " && sbatch --parsable -N4 -w linaro-nano " + script +
+                                      " 1000000000");
+    ASSERT_EQ(submit.exit_code, 0) << submit.out << submit.err;
+    std::string job = submit.out.substr(0, submit.out.find('\n'));
+    auto requeue = shell("master", fmt::format(
+        "cd; for i in $(seq 600); do [ $(stat -c %s primes-{0}.journal 2>/dev/null || echo 0) -gt 500 ] && break; "
+        "sleep 0.1; done; scontrol requeue {0} || exit 1; "
+        "for i in $(seq 300); do squeue -h -j {0} -o %T | grep -qx PENDING && ! sinfo -h -o %t | grep -q comp && break; "
+        "sleep 0.1; done; "
+        "scontrol update jobid={0} StartTime=now || exit 1; "
+        "for i in $(seq 1200); do [ -z \"$(squeue -h -j {0})\" ] && exit 0; sleep 0.1; done; exit 1", job));
+    ASSERT_EQ(requeue.exit_code, 0) << "job " << job << " was not requeued or did not end: " << requeue.out << requeue.err;
+    auto state = shell("master", "scontrol show job " + job + " | grep -o 'JobState=[A-Z]*\\|Restarts=[0-9]*'");
+    EXPECT_EQ(state.out, "JobState=COMPLETED\nRestarts=1\n");
+    auto out = shell("master", fmt::format("cd; cat primes-{0}.out; rm -f primes-{0}.out primes-{0}.journal", job));
+    EXPECT_THAT(out.out, HasSubstr("CANCELLED AT "));
+    EXPECT_THAT(out.out, HasSubstr(" DUE TO JOB REQUEUE ***\n"));
+    EXPECT_THAT(out.out, HasSubstr("\nprimes below 1000000000: 50847534\n"));  // what a run without a requeue prints
+    auto at = out.out.find("beowulf-primes: journal primes-" + job + ".journal: ");
+    ASSERT_NE(at, std::string::npos) << out.out;
+    int done = 0, sieved = 0;
+    ASSERT_EQ(std::sscanf(out.out.c_str() + out.out.find(": ", at + 16) + 2,
+                          "%d of 100 ranges already done, %d sieved now", &done, &sieved), 2)
+        << out.out.substr(at);
+    EXPECT_GT(done, 0) << "the ranges of the first run came from the journal";
+    EXPECT_GT(sieved, 0) << "the job was requeued in the middle of its run";
+    EXPECT_EQ(done + sieved, 100) << "no range was sieved twice";
   }
   {
     SCOPED_TRACE("ASecondUpChangesNoByte");
