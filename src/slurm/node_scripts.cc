@@ -6,6 +6,7 @@
 #include <map>
 #include <sstream>
 
+#include "cluster/users_script.h"
 #include "core/base64.h"
 
 namespace beowulf::slurm {
@@ -100,37 +101,47 @@ std::vector<std::string> packages(bool controller) {
   return {"munge", "slurm-client", "slurmd"};
 }
 
-std::string probe_script(std::string_view user, bool controller) {
+std::string probe_script(const std::vector<std::string>& users, bool controller) {
   std::string list;
   for (const auto& p : packages(controller)) list += " " + p;
   return fmt::format(
       "echo \"hardware $(/usr/sbin/slurmd -C 2>/dev/null | head -n 1)\"\n"
       "echo \"cores $(nproc)\"\n"
-      "echo \"uid $(id -u {0} 2>/dev/null || echo -)\"\n"
       "if [ -d /run/systemd/system ]; then echo 'systemd yes'; else echo 'systemd no'; fi\n"
       "if [ -p /run/beowulf-sim/start ]; then echo 'virtual yes'; else echo 'virtual no'; fi\n"
       "if mountpoint -q /sys/fs/cgroup; then echo 'cgroup yes'; else echo 'cgroup no'; fi\n"
-      "ok=$(dpkg-query -W -f='${{Package}} ${{Status}}\\n'{1} 2>/dev/null | awk '/ ok installed$/ {{print $1}}')\n"
-      "printf missing; for p in{1}; do echo \"$ok\" | grep -qx $p || printf ' %s' $p; done; echo\n"
+      "ok=$(dpkg-query -W -f='${{Package}} ${{Status}}\\n'{0} 2>/dev/null | awk '/ ok installed$/ {{print $1}}')\n"
+      "printf missing; for p in{0}; do echo \"$ok\" | grep -qx $p || printf ' %s' $p; done; echo\n"
       "printf no_users; for u in munge slurm; do id -u $u >/dev/null 2>&1 || printf ' %s' $u; done; echo\n"
-      "echo \"clock $(date +%s.%N)\"\n",
-      user, list);
+      "echo \"clock $(date +%s.%N)\"\n"
+      "echo accounts\n"
+      "{1}",
+      list, cluster::accounts_script(users));
 }
 
 Result<Probe> parse_probe(std::string_view text, const std::string& node) {
   std::map<std::string, std::string> lines;
   std::istringstream in{std::string(text)};
+  std::string accounts;
+  bool in_accounts = false;
   for (std::string line; std::getline(in, line);) {
+    if (in_accounts) {
+      accounts += line + "\n";
+      continue;
+    }
     auto space = line.find(' ');
     lines[line.substr(0, space)] = space == std::string::npos ? "" : line.substr(space + 1);
+    in_accounts = line == "accounts";
   }
-  for (const char* key : {"hardware", "cores", "uid", "systemd", "virtual", "cgroup", "missing", "no_users", "clock"})
+  for (const char* key : {"hardware", "cores", "systemd", "virtual", "cgroup", "missing", "no_users", "clock", "accounts"})
     if (!lines.count(key)) return Error{fmt::format("probe: no '{}' line in its output", key), node};
   Probe p;
+  auto read = cluster::parse_node_accounts(accounts);
+  if (!read) return Error{"probe: " + read.error().what, node};
+  p.accounts = *read;
   p.hardware = lines["hardware"];
   auto& cores = lines["cores"];
   std::from_chars(cores.data(), cores.data() + cores.size(), p.cores);
-  p.uid = lines["uid"];
   p.systemd = lines["systemd"] == "yes";
   p.virtual_node = lines["virtual"] == "yes";
   p.cgroup = lines["cgroup"] == "yes";

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cluster/users_plan.h"
 #include "core/result.h"
 #include "slurm/slurm_conf.h"
 
@@ -25,15 +26,16 @@ namespace beowulf::slurm {
 /// The packages a node needs; the controller also slurmctld.
 std::vector<std::string> packages(bool controller);
 
-/// Prints what `slurm up` needs to know about the node, one "KEY VALUE" line each, for
-/// parse_probe(); needs no root. `user` is the user whose UID must agree everywhere.
-std::string probe_script(std::string_view user, bool controller);
+/// Prints what `slurm up` needs to know about the node, one "KEY VALUE" line each, then
+/// an "accounts" line and the node's accounts (cluster::accounts_script of `users`, whose
+/// UIDs must agree everywhere), for parse_probe(); needs no root.
+std::string probe_script(const std::vector<std::string>& users, bool controller);
 
 /// What probe_script() found.
 struct Probe {
   std::string hardware;               ///< the first line of `slurmd -C`, empty when slurmd is missing
   int cores = 0;                      ///< nproc
-  std::string uid;                    ///< of the user, "-" when the node has no such user
+  cluster::NodeAccounts accounts;     ///< its users and groups, and which homes of the users asked about exist
   bool systemd = false;
   bool virtual_node = false;          ///< a node of `beowulf sim`
   bool cgroup = false;                ///< something is mounted on /sys/fs/cgroup

@@ -2,7 +2,11 @@
 
 #include <fmt/core.h>
 
-#include <cmath>
+#include <chrono>
+#include <map>
+
+#include "cluster/time_check.h"
+#include "cluster/users_plan.h"
 
 namespace beowulf::slurm {
 namespace {
@@ -13,47 +17,35 @@ std::string joined(const std::vector<std::string>& words) {
   return text;
 }
 
-/// How to run `command` on `node` from the master, as its user.
-std::string on_node(const Node& node, const std::string& command) {
-  if (node.role == Role::master) return command;
-  return fmt::format("ssh {}@{} {}", node.user, node.address.str(), command);
-}
-
 }  // namespace
 
 std::vector<Error> clock_errors(const std::vector<Probed>& nodes, ClockWindow window) {
-  std::vector<Error> errors;
+  std::vector<Node> members;
+  std::map<std::string, cluster::ClockReading> readings;
   double middle = (window.before + window.after) / 2, slack = (window.after - window.before) / 2;
   for (const auto& [node, probe] : nodes) {
-    double apart = probe.clock - middle;
-    if (std::fabs(apart) - slack <= kMungeTtl) continue;
-    errors.push_back(Error{
-        fmt::format("clock {:.0f} s {} the master's, more than munge's time-to-live ({:.0f} s): munge would refuse "
-                    "its credentials",
-                    std::fabs(apart), apart > 0 ? "ahead of" : "behind", kMungeTtl),
-        node.label(),
-        fmt::format("set it from the master's clock: {}; then keep the clocks in step (chrony)",
-                    on_node(node, "sudo date -s @$(date +%s)"))});
+    members.push_back(node);
+    readings[node.name] = {.ahead = probe.clock - middle, .error = slack};
   }
-  return errors;
+  Status off = cluster::check_clocks(members, readings, std::chrono::seconds(static_cast<int>(kMungeTtl)));
+  if (off.ok()) return {};
+  Error e = off.error();
+  e.what += ": munge would refuse its credentials";
+  return {e};
 }
 
-std::vector<Error> uid_errors(const std::vector<Probed>& nodes, const std::string& user, const std::string& master_uid) {
-  std::vector<Error> errors;
+std::vector<Error> account_errors(const std::vector<Probed>& nodes, const std::vector<std::string>& users,
+                                  const std::string& master) {
+  std::map<std::string, cluster::NodeAccounts> accounts;
+  std::map<std::string, std::string> labels;
   for (const auto& [node, probe] : nodes) {
-    if (probe.uid == master_uid) continue;
-    if (probe.uid == "-") {
-      errors.push_back(Error{fmt::format("no user {}: Slurm runs a job as its submitter on every node", user),
-                             node.label(), fmt::format("{}", on_node(node, fmt::format("sudo useradd -m -u {} {}", master_uid, user)))});
-      continue;
-    }
-    errors.push_back(Error{
-        fmt::format("user {} has UID {} here, {} on the master: Slurm runs a job under its submitter's UID on every node",
-                    user, probe.uid, master_uid),
-        node.label(),
-        fmt::format("give it the master's UID: {} (and chown its files)",
-                    on_node(node, fmt::format("sudo usermod -u {} {}", master_uid, user)))});
+    accounts[node.name] = probe.accounts;
+    labels[node.name] = node.label();
   }
+  std::vector<Error> errors;
+  for (const auto& p : cluster::check_accounts(users, master, accounts))
+    errors.push_back(Error{fmt::format("user {}: {}: Slurm runs a job under its submitter's UID on every node", p.user, p.what),
+                           labels[p.node], p.fix});
   return errors;
 }
 

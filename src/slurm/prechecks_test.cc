@@ -14,11 +14,14 @@ Node node(const std::string& name, const std::string& address, Role role = Role:
   return n;
 }
 
+/// A node's probe: its clock, and user linaro with `uid` (none when empty) and its home.
 Probed probed(const Node& n, double clock, const std::string& uid = "1000") {
   Probe p;
   p.clock = clock;
-  p.uid = uid;
   p.cores = 1;
+  std::string accounts = "group linaro:x:1000:\n";
+  if (!uid.empty()) accounts += "passwd linaro:x:" + uid + ":1000::/home/linaro:/bin/bash\nhome linaro\n";
+  p.accounts = cluster::parse_node_accounts(accounts).value();
   return {n, p};
 }
 
@@ -28,11 +31,9 @@ TEST(ClockErrors, NamesTheNodeApartByMoreThanMungesTimeToLive) {
                              {1000.0, 1000.4});
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0].message(),
-            "worker002 (198.18.0.12): clock 412 s ahead of the master's, more than munge's time-to-live (300 s): "
-            "munge would refuse its credentials");
-  EXPECT_EQ(errors[0].hint,
-            "set it from the master's clock: ssh linaro@198.18.0.12 sudo date -s @$(date +%s); then keep the clocks in "
-            "step (chrony)");
+            "worker002 (198.18.0.12): its clock is 411.8 s ahead of the master's (more than 300 s): munge would refuse "
+            "its credentials");
+  EXPECT_EQ(errors[0].hint, "beowulf time up");
 }
 
 TEST(ClockErrors, CountsTheRoundTripInTheNodesFavour) {
@@ -41,21 +42,22 @@ TEST(ClockErrors, CountsTheRoundTripInTheNodesFavour) {
   auto behind = clock_errors({probed(node("worker001", "198.18.0.11"), 1000 - 400)}, {999.9, 1000.1});
   ASSERT_EQ(behind.size(), 1u);
   EXPECT_EQ(behind[0].what,
-            "clock 400 s behind the master's, more than munge's time-to-live (300 s): munge would refuse its credentials");
+            "its clock is 400.0 s behind the master's (more than 300 s): munge would refuse its credentials");
 }
 
-TEST(UidErrors, NamesTheNodeWhereTheUserHasAnotherUid) {
-  auto errors = uid_errors({probed(node("worker001", "198.18.0.11"), 0, "1000"),
-                            probed(node("worker002", "198.18.0.12"), 0, "1001"),
-                            probed(node("worker003", "198.18.0.13"), 0, "-")},
-                           "linaro", "1000");
+TEST(AccountErrors, NamesTheNodeWhereTheUserHasAnotherUidOrIsMissing) {
+  auto errors = account_errors({probed(node("linaro-nano", "198.18.0.10", Role::master), 0, "1000"),
+                                probed(node("worker002", "198.18.0.12"), 0, "1001"),
+                                probed(node("worker003", "198.18.0.13"), 0, "")},
+                               {"linaro"}, "linaro-nano");
   ASSERT_EQ(errors.size(), 2u);
   EXPECT_EQ(errors[0].message(),
-            "worker002 (198.18.0.12): user linaro has UID 1001 here, 1000 on the master: Slurm runs a job under its "
+            "worker002 (198.18.0.12): user linaro: UID 1001, the master's is 1000: Slurm runs a job under its "
             "submitter's UID on every node");
-  EXPECT_EQ(errors[0].hint,
-            "give it the master's UID: ssh linaro@198.18.0.12 sudo usermod -u 1000 linaro (and chown its files)");
-  EXPECT_EQ(errors[1].message(), "worker003 (198.18.0.13): no user linaro: Slurm runs a job as its submitter on every node");
+  EXPECT_EQ(errors[0].hint, "beowulf users check --fix linaro");
+  EXPECT_EQ(errors[1].message(),
+            "worker003 (198.18.0.13): user linaro: missing (UID 1000 elsewhere): Slurm runs a job under its "
+            "submitter's UID on every node");
 }
 
 TEST(VirtualNodeErrors, AsksForCgroupsWhenTheSimHasNone) {

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <sstream>
 
+#include "cluster/users_workflow.h"
 #include "slurm/node_job.h"
 #include "slurm/node_scripts.h"
 #include "slurm/prechecks.h"
@@ -40,11 +41,21 @@ bool is_compute(const UpOptions& o, const Node& node) {
 
 remote::FanOutOptions fan(const UpOptions& o) { return {.fanout = o.fanout, .cancel_fd = o.cancel_fd}; }
 
+/// The users whose accounts must agree on every node: the master's user and the ones
+/// `beowulf users add` made (they submit jobs too).
+std::vector<std::string> submitters(const UpOptions& o) {
+  std::vector<std::string> users = {o.master.user};
+  for (const auto& name : cluster::recorded_users())
+    if (name != o.master.user) users.push_back(name);
+  return users;
+}
+
 /// Probes `nodes`; fills `probed` (one per node that answered) and the clock window.
 void probe(const UpOptions& o, const std::vector<Node>& nodes, std::vector<Probed>& probed, ClockWindow& window,
            std::vector<Error>& errors) {
   std::vector<remote::Job> jobs;
-  for (const auto& n : nodes) jobs.push_back(node_job(o.ssh, n, probe_script(o.master.user, n.name == o.master.name)));
+  auto users = submitters(o);
+  for (const auto& n : nodes) jobs.push_back(node_job(o.ssh, n, probe_script(users, n.name == o.master.name)));
   window.before = wall_seconds();
   auto runs = run_on(o.ssh, nodes, jobs, "probe", fan(o), errors);
   window.after = wall_seconds();
@@ -181,7 +192,7 @@ UpReport slurm_up(const UpOptions& o) {
     if (!report.errors.empty()) return report;
   }
   for (auto& found : {virtual_node_errors(probed), clock_errors(probed, window),
-                      uid_errors(probed, o.master.user, probed.front().probe.uid)})
+                      account_errors(probed, submitters(o), o.master.name)})
     report.errors.insert(report.errors.end(), found.begin(), found.end());
   if (!report.errors.empty()) return report;
 
