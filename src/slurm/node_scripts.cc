@@ -110,9 +110,8 @@ std::string probe_script(const std::vector<std::string>& users, bool controller)
       "if [ -d /run/systemd/system ]; then echo 'systemd yes'; else echo 'systemd no'; fi\n"
       "if [ -p /run/beowulf-sim/start ]; then echo 'virtual yes'; else echo 'virtual no'; fi\n"
       "if mountpoint -q /sys/fs/cgroup; then echo 'cgroup yes'; else echo 'cgroup no'; fi\n"
-      "ok=$(dpkg-query -W -f='${{Package}} ${{Status}}\\n'{0} 2>/dev/null | awk '/ ok installed$/ {{print $1}}')\n"
-      "printf missing; for p in{0}; do echo \"$ok\" | grep -qx $p || printf ' %s' $p; done; echo\n"
-      "printf no_users; for u in munge slurm; do id -u $u >/dev/null 2>&1 || printf ' %s' $u; done; echo\n"
+      "ok=\" $(dpkg-query -W -f='${{Package}} ${{Status}}\\n'{0} 2>/dev/null | awk '/ ok installed$/ {{printf \"%s \", $1}}')\"\n"
+      "printf missing; for p in{0}; do case \"$ok\" in *\" $p \"*) ;; *) printf ' %s' $p ;; esac; done; echo\n"
       "echo \"clock $(date +%s.%N)\"\n"
       "echo accounts\n"
       "{1}",
@@ -133,7 +132,7 @@ Result<Probe> parse_probe(std::string_view text, const std::string& node) {
     lines[line.substr(0, space)] = space == std::string::npos ? "" : line.substr(space + 1);
     in_accounts = line == "accounts";
   }
-  for (const char* key : {"hardware", "cores", "systemd", "virtual", "cgroup", "missing", "no_users", "clock", "accounts"})
+  for (const char* key : {"hardware", "cores", "systemd", "virtual", "cgroup", "missing", "clock", "accounts"})
     if (!lines.count(key)) return Error{fmt::format("probe: no '{}' line in its output", key), node};
   Probe p;
   auto read = cluster::parse_node_accounts(accounts);
@@ -146,7 +145,8 @@ Result<Probe> parse_probe(std::string_view text, const std::string& node) {
   p.virtual_node = lines["virtual"] == "yes";
   p.cgroup = lines["cgroup"] == "yes";
   p.missing = words(lines["missing"]);
-  p.no_users = words(lines["no_users"]);
+  for (const char* user : {"munge", "slurm"})
+    if (!p.accounts.users.count(user)) p.no_users.push_back(user);
   try {
     p.clock = std::stod(lines["clock"]);
   } catch (const std::exception&) {
@@ -182,10 +182,13 @@ std::string apply_script(const NodeSetup& setup) {
       "for u in munge slurm; do id -u $u >/dev/null 2>&1 || "
       "{ echo \"no user $u: install the munge and slurmd packages\" >&2; exit 1; }; done\n"
       "# put FILE BASE64 MODE OWNER: writes FILE when its bytes differ (true when it wrote); a new\n"
-      "# file is made 0600 and given MODE and OWNER before it takes FILE's place\n"
+      "# file is made 0600 and given MODE and OWNER before it takes FILE's place. The same bytes\n"
+      "# cost two processes (and a third to read the mode), not eight: one per node adds up.\n"
       "put() {\n"
+      "  if printf %s \"$2\" | base64 -d | cmp -s - \"$1\"; then\n"
+      "    [ \"$(stat -c '%a %U:%G' \"$1\")\" = \"$3 $4\" ] || { chmod \"$3\" \"$1\"; chown \"$4\" \"$1\"; }; return 1\n"
+      "  fi\n"
       "  (umask 077; printf %s \"$2\" | base64 -d > \"$1.beowulf-new\"); chmod \"$3\" \"$1.beowulf-new\"; chown \"$4\" \"$1.beowulf-new\"\n"
-      "  if cmp -s \"$1.beowulf-new\" \"$1\"; then rm -f \"$1.beowulf-new\"; chmod \"$3\" \"$1\"; chown \"$4\" \"$1\"; return 1; fi\n"
       "  mv -f \"$1.beowulf-new\" \"$1\"\n"
       "}\n"
       "mkdir -p /etc/munge /etc/slurm\n"

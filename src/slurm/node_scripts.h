@@ -40,7 +40,7 @@ struct Probe {
   bool virtual_node = false;          ///< a node of `beowulf sim`
   bool cgroup = false;                ///< something is mounted on /sys/fs/cgroup
   std::vector<std::string> missing;   ///< packages not installed
-  std::vector<std::string> no_users;  ///< of munge and slurm, the system users missing
+  std::vector<std::string> no_users;  ///< of munge and slurm, the system users missing from `accounts`
   double clock = 0;                   ///< `date +%s.%N`
 };
 

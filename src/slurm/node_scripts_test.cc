@@ -10,8 +10,9 @@ namespace {
 TEST(ParseProbe, ReadsEveryLine) {
   auto p = parse_probe(
       "hardware NodeName=worker001 CPUs=2 RealMemory=3936\n"
-      "cores 1\nsystemd no\nvirtual yes\ncgroup yes\nmissing slurmctld\nno_users\nclock 1700000000.25\n"
-      "accounts\npasswd linaro:x:1000:1000:Linaro:/home/linaro:/bin/bash\ngroup linaro:x:1000:\nhome linaro\n",
+      "cores 1\nsystemd no\nvirtual yes\ncgroup yes\nmissing slurmctld\nclock 1700000000.25\n"
+      "accounts\npasswd linaro:x:1000:1000:Linaro:/home/linaro:/bin/bash\ngroup linaro:x:1000:\nhome linaro\n"
+      "passwd munge:x:106:111::/nonexistent:/usr/sbin/nologin\n",
       "worker001");
   ASSERT_TRUE(p.ok()) << p.error().message();
   EXPECT_EQ(p->hardware, "NodeName=worker001 CPUs=2 RealMemory=3936");
@@ -22,7 +23,7 @@ TEST(ParseProbe, ReadsEveryLine) {
   EXPECT_TRUE(p->virtual_node);
   EXPECT_TRUE(p->cgroup);
   EXPECT_EQ(p->missing, std::vector<std::string>{"slurmctld"});
-  EXPECT_TRUE(p->no_users.empty());
+  EXPECT_EQ(p->no_users, std::vector<std::string>{"slurm"}) << "munge is in the node's accounts, slurm is not";
   EXPECT_DOUBLE_EQ(p->clock, 1700000000.25);
 }
 
@@ -33,7 +34,7 @@ TEST(ParseProbe, NamesTheMissingLine) {
 }
 
 TEST(ParseProbe, NamesAnAccountLineItDoesNotKnow) {
-  auto p = parse_probe("hardware \ncores 1\nsystemd no\nvirtual no\ncgroup yes\nmissing\nno_users\nclock 1\n"
+  auto p = parse_probe("hardware \ncores 1\nsystemd no\nvirtual no\ncgroup yes\nmissing\nclock 1\n"
                        "accounts\npasswd broken\n",
                        "worker001 (198.18.0.11)");
   ASSERT_FALSE(p.ok());

@@ -91,19 +91,30 @@ Result<std::string> batch_cpi(std::size_t count, const std::string& cpi, const s
   std::filesystem::create_directories(output_dir, ec);
   std::string output = output_dir + "/cpi-proof.out";
   std::filesystem::remove(output, ec);
-  auto done = run_text({"sbatch", "--wait", "-Q", fmt::format("-N{}", count), "--ntasks-per-node=1", "-t", "2",
-                        "-J", "beowulf-proof", "-o", output, "--wrap", "exec mpiexec.mpich " + cpi},
-                       std::chrono::seconds(150));
-  std::ifstream in(output);
-  std::string line, pi;
-  std::string all;
-  while (std::getline(in, line)) {
-    all += line + "\n";
-    if (line.rfind("pi is approximately", 0) == 0) pi = line;
+  auto submitted = run_text({"sbatch", "--parsable", fmt::format("-N{}", count), "--ntasks-per-node=1", "-t",
+                             "2", "-J", "beowulf-proof", "-o", output, "--wrap", "exec mpiexec.mpich " + cpi},
+                            std::chrono::seconds(30));
+  if (!submitted) return Error{"sbatch of " + cpi + ": " + submitted.error().what};
+  std::string job = trimmed(*submitted);
+  job = job.substr(0, job.find(';'));  // "ID;CLUSTER" on a federation
+  // Not `sbatch --wait`: it looks at the job after 2 s, then 8 s later, then 32 s later.
+  auto deadline = Clock::now() + std::chrono::seconds(150);
+  for (bool ended = false;;) {
+    std::ifstream in(output);
+    std::string all;
+    for (std::string line; std::getline(in, line);) {
+      all += line + "\n";
+      if (line.rfind("pi is approximately", 0) == 0) return line;
+    }
+    if (ended)
+      return Error{fmt::format("sbatch of {}: job {} printed no 'pi is approximately' line in {}: {}", cpi, job, output,
+                               trimmed(all))};
+    if (Clock::now() > deadline) return Error{fmt::format("sbatch of {}: job {} has not ended after 150 s", cpi, job)};
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    auto queued = run_text({"squeue", "-h", "-j", job, "-o", "%T"}, std::chrono::seconds(10));
+    // gone from the queue (or, long after, from slurmctld's memory): a last look at the output
+    ended = queued ? trimmed(*queued).empty() : queued.error().what.find("Invalid job id") != std::string::npos;
   }
-  if (!pi.empty()) return pi;
-  if (!done) return Error{"sbatch of " + cpi + ": " + done.error().what};
-  return Error{fmt::format("sbatch of {}: no 'pi is approximately' line in {}: {}", cpi, output, trimmed(all))};
 }
 
 }  // namespace beowulf::slurm

@@ -25,7 +25,7 @@ Status wait_until_idle(const std::vector<std::string>& nodes, std::chrono::secon
 Result<std::vector<std::string>> srun_hostnames(std::size_t count);
 
 /// Submits `mpiexec.mpich CPI` as a batch job on `count` nodes, one task each, and waits
-/// for it; returns the output's "pi is approximately ..." line. `output_dir` holds the
+/// (looking every 100 ms) until its output has the pi line; returns that line. `output_dir` holds the
 /// job's output file (made when missing). Fails when the job fails or prints no pi line.
 Result<std::string> batch_cpi(std::size_t count, const std::string& cpi, const std::string& output_dir);
 

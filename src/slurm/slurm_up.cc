@@ -156,6 +156,7 @@ void prove(const UpOptions& o, UpReport& report) {
     report.errors.push_back(idle.error());
     return;
   }
+  if (o.progress) o.progress(fmt::format("proving it: srun -N{} hostname", names.size()));
   auto srun = srun_hostnames(names.size());
   if (!srun) {
     report.errors.push_back(Error{"prove Slurm: " + srun.error().what, o.master.label()});
@@ -170,6 +171,7 @@ void prove(const UpOptions& o, UpReport& report) {
     return;
   }
   if (o.cpi.empty()) return;
+  if (o.progress) o.progress(fmt::format("proving it: sbatch beowulf-cpi on {} nodes", names.size()));
   auto pi = batch_cpi(names.size(), o.cpi, o.output_dir);
   if (pi) report.pi_line = *pi;
   else report.errors.push_back(Error{"prove Slurm: " + pi.error().what, o.master.label()});
