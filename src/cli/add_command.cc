@@ -11,6 +11,7 @@
 #include "cli/interrupt.h"
 #include "cli/password_options.h"
 #include "cli/report.h"
+#include "cli/slurm_follow_up.h"
 #include "cluster/add.h"
 #include "core/nodeset.h"
 #include "core/printable.h"
@@ -24,6 +25,7 @@ struct Options {
   std::vector<std::string> nodes;
   cluster::AddOptions add;
   PasswordOptions password;
+  bool slurm = false;  ///< --slurm
   int timeout_seconds = 60;
   bool planned = false;
   int wait_seconds = 600;
@@ -64,7 +66,8 @@ void print_table(const cluster::AddReport& report) {
 
 }  // namespace
 
-int add_and_report(cluster::AddOptions& add, const PasswordOptions& password_options, const std::string& nodes) {
+int add_and_report(cluster::AddOptions& add, const PasswordOptions& password_options, const std::string& nodes,
+                   bool slurm) {
   if (auto checked = cluster::check_add(add); !checked.ok()) return report(checked.error());
   cluster::AddOptions o{add};
   // Planned cards carry the master's key and password-less sudo: nothing to type.
@@ -93,7 +96,7 @@ int add_and_report(cluster::AddOptions& add, const PasswordOptions& password_opt
     if (n.error) status = report(*n.error);
   if (status != exit_ok)
     fmt::print(stderr, "the nodes marked ok are members; run 'beowulf add' again for the others once fixed\n");
-  return status;
+  return status == exit_ok ? slurm_follow_up(slurm, o.password) : status;
 }
 
 namespace {
@@ -113,7 +116,7 @@ int run_add(Options& o) {
   if (!nodes.ok()) return report(nodes.error());
   o.add.addresses = nodes->expand();
   o.add.timeout = std::chrono::seconds(o.timeout_seconds);
-  return add_and_report(o.add, o.password, nodes->fold());
+  return add_and_report(o.add, o.password, nodes->fold(), o.slurm);
 }
 
 }  // namespace
@@ -136,6 +139,7 @@ Run attach_add(CLI::App& sub) {
                  "'ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub'")
       ->type_name("SHA256:...");
   o->password.attach(sub);
+  sub.add_flag("--slurm", o->slurm, "when Slurm runs here, put the new nodes in its node list (beowulf slurm up)");
   sub.add_option("--fanout", o->add.fanout, "nodes worked on at once")->capture_default_str();
   sub.add_option("--timeout", o->timeout_seconds, "seconds a node may take per step")->capture_default_str();
   sub.footer(

@@ -8,6 +8,7 @@
 #include "cli/interrupt.h"
 #include "cli/password_options.h"
 #include "cli/report.h"
+#include "cli/slurm_follow_up.h"
 #include "cluster/remove.h"
 #include "core/nodeset.h"
 #include "sys/inventory_file.h"
@@ -20,6 +21,7 @@ struct Options {
   std::vector<std::string> nodes;
   cluster::RemoveOptions remove;
   PasswordOptions password;
+  bool slurm = false;  ///< --slurm
 };
 
 int run_remove(Options& o) {
@@ -53,7 +55,7 @@ int run_remove(Options& o) {
     if (n.error) status = report(*n.error);
   }
   for (const auto& e : done->failures) status = report(e);
-  return status;
+  return status == exit_ok ? slurm_follow_up(o.slurm, o.remove.password) : status;
 }
 
 }  // namespace
@@ -63,6 +65,7 @@ Run attach_remove(CLI::App& sub) {
   sub.add_option("nodes", o->nodes, "names or addresses of members: worker[002-003]")->required()->type_name("NODESET");
   sub.add_flag("--revoke", o->remove.revoke, "also remove the cluster's keys and host keys from the removed nodes");
   o->password.attach(sub);
+  sub.add_flag("--slurm", o->slurm, "when Slurm runs here, take the nodes out of its node list (beowulf slurm up)");
   sub.footer(
       "Takes the nodes out of the inventory, of the other nodes' hosts, authorized_keys and\n"
       "known_hosts blocks, of the master's ssh config and of the machine files.\n\n"

@@ -118,6 +118,22 @@ TEST_F(Slurm, UpProvesItselfIsIdempotentAndDownLeavesNothing) {
     EXPECT_THAT(r.out, HasSubstr("queue: empty\n"));
   }
   {
+    SCOPED_TRACE("RemoveAndAddKeepSlurmsNodeListInStep");
+    // No --slurm and no terminal to ask on: the one command to run, and the user runs it.
+    auto removed = beowulf({"remove", "worker003", "--password-stdin"}, password, std::chrono::seconds(300));
+    ASSERT_EQ(removed.exit_code, 0) << removed.out << removed.err;
+    EXPECT_THAT(removed.out, HasSubstr("Slurm's node list no longer matches the cluster: run 'beowulf slurm up'\n"));
+    auto up = beowulf({"slurm", "up", "--password-stdin", "--no-proof"}, password, std::chrono::seconds(300));
+    ASSERT_EQ(up.exit_code, 0) << up.out << up.err;
+    EXPECT_EQ(shell("master", "sinfo -h -o %N").out, "linaro-nano,worker[001-002]\n");
+
+    auto added = beowulf({"add", sim().address("node3"), "--slurm", "--password-stdin"}, password,
+                         std::chrono::seconds(300));
+    ASSERT_EQ(added.exit_code, 0) << added.out << added.err;
+    EXPECT_THAT(added.out, HasSubstr("✔ srun -N4 hostname: linaro-nano,worker[001-003]\n"));
+    EXPECT_EQ(shell("master", "sinfo -h -o %N").out, "linaro-nano,worker[001-003]\n");
+  }
+  {
     SCOPED_TRACE("DoctorFindsEachFaultWithItsNodeAndCause");
     // worker001: munged stopped and slurmd killed; worker002: munged restarted with another
     // key; worker003: its slurm.conf edited.

@@ -2,6 +2,10 @@
 
 #include <fmt/core.h>
 
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -10,9 +14,11 @@
 #include "cli/interrupt.h"
 #include "cli/password_options.h"
 #include "cli/report.h"
+#include "cli/slurm_follow_up.h"
 #include "cli/style.h"
 #include "cluster/members.h"
 #include "slurm/slurm_conf.h"
+#include "slurm/slurm_doctor.h"
 #include "slurm/slurm_down.h"
 #include "slurm/slurm_status.h"
 #include "slurm/slurm_up.h"
@@ -38,9 +44,11 @@ struct Cluster {
   remote::Ssh ssh;
 };
 
-/// The inventory, its master, the members `-w` selects, the sudo password and the ssh
-/// transport (its socket folder made); an Error when any is missing.
-Result<Cluster> load_cluster(const std::string& include, const PasswordOptions& password_options) {
+/// The inventory, its master, the members `-w` selects, the sudo password (from
+/// `password_options`, or `password` when they are null) and the ssh transport (its
+/// socket folder made); an Error when any is missing.
+Result<Cluster> load_cluster(const std::string& include, const PasswordOptions* password_options,
+                             const std::string& password = {}) {
   auto inventory = sys::load_inventory(sys::inventory_path());
   if (!inventory) return inventory.error();
   if (!inventory->master()) return Error{"the cluster has no master", "", "run 'beowulf init' on the master"};
@@ -48,11 +56,15 @@ Result<Cluster> load_cluster(const std::string& include, const PasswordOptions& 
   if (!members) return members.error();
   if (members->empty()) return bad_input("no node left to run Slurm on", "check -w");
   const Node& master = *inventory->master();
-  auto password = password_options.read(fmt::format("Password for {} (sudo on the nodes): ", master.user));
-  if (!password) return password.error();
+  std::string sudo = password;
+  if (password_options) {
+    auto read = password_options->read(fmt::format("Password for {} (sudo on the nodes): ", master.user));
+    if (!read) return read.error();
+    sudo = std::move(*read);
+  }
   remote::Ssh ssh;
   if (auto made = remote::ensure_control_dir(ssh.settings().control_dir); !made) return made.error();
-  return Cluster{*inventory, master, *members, *password, ssh};
+  return Cluster{*inventory, master, *members, sudo, ssh};
 }
 
 int report_all(const std::vector<Error>& errors) {
@@ -66,14 +78,17 @@ void progress(const std::string& line) {
   std::fflush(stderr);
 }
 
-int run_up(const Options& o) {
-  auto cluster = load_cluster(o.include, o.password);
+int bring_up(Result<Cluster> cluster, bool no_proof);
+
+int run_up(const Options& o) { return bring_up(load_cluster(o.include, &o.password), o.no_proof); }
+
+int bring_up(Result<Cluster> cluster, bool no_proof) {
   if (!cluster) return report(cluster.error());
   InterruptGuard interrupt;
   slurm::UpOptions up{cluster->master, cluster->nodes, slurm::cluster_name(cluster->inventory.name()),
                       cluster->password, cluster->ssh};
   up.cancel_fd = interrupt.fd();
-  up.cpi = o.no_proof ? "" : sys::find_on_path("beowulf-cpi");
+  up.cpi = no_proof ? "" : sys::find_on_path("beowulf-cpi");
   up.output_dir = sys::beowulf_home() + "/slurm";
   up.progress = progress;
   auto done = slurm::slurm_up(up);
@@ -87,14 +102,14 @@ int run_up(const Options& o) {
   std::string mark = styled(stdout, "32", "✔");
   fmt::print("{} srun -N{} hostname: {}\n", mark, done.srun_names.size(), slurm::folded_names(done.srun_names));
   if (!done.pi_line.empty()) fmt::print("{} sbatch beowulf-cpi: {}\n", mark, done.pi_line);
-  else if (!o.no_proof) fmt::print("! no batch proof: beowulf-cpi is not on PATH\n");
+  else if (!no_proof) fmt::print("! no batch proof: beowulf-cpi is not on PATH\n");
   fmt::print("Slurm is up: {} node{} in partition beowulf; try 'srun -N{} hostname'\n", done.srun_names.size(),
              done.srun_names.size() == 1 ? "" : "s", done.srun_names.size());
   return exit_ok;
 }
 
 int run_down(const Options& o) {
-  auto cluster = load_cluster("", o.password);
+  auto cluster = load_cluster("", &o.password);
   if (!cluster) return report(cluster.error());
   InterruptGuard interrupt;
   slurm::DownOptions down{cluster->nodes, o.purge, cluster->password, cluster->ssh};
@@ -122,7 +137,25 @@ int run_status() {
   return exit_ok;
 }
 
+/// Asks on the terminal whether to run `slurm up` now; yes unless the answer starts with n.
+bool user_says_yes() {
+  fmt::print(stderr, "Slurm runs on this cluster: bring its node list in step now (beowulf slurm up)? [Y/n] ");
+  std::fflush(stderr);
+  std::string answer;
+  if (!std::getline(std::cin, answer)) return false;
+  return answer.empty() || (answer[0] != 'n' && answer[0] != 'N');
+}
+
 }  // namespace
+
+int slurm_follow_up(bool update, const std::string& password) {
+  if (!slurm::slurm_configured()) return exit_ok;
+  if (!update && !(isatty(STDIN_FILENO) == 1 && isatty(STDERR_FILENO) == 1 && user_says_yes())) {
+    fmt::print("Slurm's node list no longer matches the cluster: run 'beowulf slurm up'\n");
+    return exit_ok;
+  }
+  return bring_up(load_cluster("", nullptr, password), true);
+}
 
 Run attach_slurm(CLI::App& app) {
   app.require_subcommand(1);
