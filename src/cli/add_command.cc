@@ -16,6 +16,7 @@
 #include "core/nodeset.h"
 #include "core/printable.h"
 #include "sys/inventory_file.h"
+#include "sys/password_input.h"
 #include "sys/paths.h"
 
 namespace beowulf::cli {
@@ -75,6 +76,7 @@ int add_and_report(cluster::AddOptions& add, const PasswordOptions& password_opt
     auto password = password_options.read(fmt::format("Password for {}@{}: ", prompt_user(add.user), nodes));
     if (!password.ok()) return report(password.error());
     o.password = std::move(*password);
+    sys::wipe(*password);
   }
 
   InterruptGuard interrupt;
@@ -84,6 +86,7 @@ int add_and_report(cluster::AddOptions& add, const PasswordOptions& password_opt
     if (tty) fmt::print(stderr, "\r\x1b[Kadd: {} ({} node{})", step, count, count == 1 ? "" : "s");
   };
   auto done = cluster::add_nodes(o, progress);
+  sys::wipe(o.password);
   if (tty) fmt::print(stderr, "\r\x1b[K");
   if (interrupt.interrupted()) {
     fmt::print(stderr, "beowulf: interrupted: run the same 'beowulf add' again to finish\n");

@@ -19,9 +19,12 @@
 #include "cluster/doctor_report.h"
 #include "cluster/members.h"
 #include "core/machine_file.h"
+#include "core/printable.h"
 #include "launch/program_sync.h"
+#include "remote/fan_out.h"
 #include "slurm/slurm_doctor.h"
 #include "sys/inventory_file.h"
+#include "sys/password_input.h"
 #include "sys/paths.h"
 #include "sys/process.h"
 
@@ -50,7 +53,9 @@ std::vector<std::string> readd_addresses(const std::vector<cluster::Finding>& fi
 
 /// --fix's second part: `beowulf add` again for those nodes (it asks the boards' password
 /// once and rewrites their hosts blocks, keys and known_hosts). False when it failed.
-bool readd(const std::vector<std::string>& addresses, const DoctorCliOptions& o) {
+/// It runs as a FanOut job in its own process group: Ctrl-C (SIGTERM, SIGHUP) makes
+/// `cancel_fd` readable, and that ends the nested add and every process it started.
+bool readd(const std::vector<std::string>& addresses, const DoctorCliOptions& o, int cancel_fd) {
   std::string list;
   for (const auto& a : addresses) list += (list.empty() ? "" : " ") + a;
   if (!o.yes) {
@@ -67,10 +72,22 @@ bool readd(const std::vector<std::string>& addresses, const DoctorCliOptions& o)
   std::vector<std::string> argv = {"/proc/self/exe", "add"};
   argv.insert(argv.end(), addresses.begin(), addresses.end());
   argv.push_back("--password-stdin");
-  auto r = sys::run({.argv = argv, .input = *password + "\n", .timeout = std::chrono::minutes(5)});
-  bool ok = r.ok() && r->ok();
+  remote::FanOut fan({.fanout = 1, .timeout = std::chrono::minutes(5), .cancel_fd = cancel_fd});
+  std::vector<remote::Job> jobs = {{"add", sys::ProcessSpec{.argv = argv, .input = *password + "\n"}}};
+  auto runs = fan.collect(jobs);
+  sys::wipe(*password);
+  sys::wipe(jobs.front().spec.input);
+  const remote::NodeRun& r = runs.front();
+  if (r.outcome.end == remote::EventKind::cancelled) {
+    std::cerr << fmt::format("interrupted: beowulf add {} was stopped\n", list);
+    return false;
+  }
+  bool ok = r.outcome.ok();
   std::cerr << (ok ? fmt::format("fixed: beowulf add {}\n", list)
-                   : fmt::format("could not fix: beowulf add {}: {}", list, r.ok() ? r->out + r->err : r.error().message()));
+                   : fmt::format("could not fix: beowulf add {}: {}", list,
+                                 r.outcome.end == remote::EventKind::exited      ? printable(r.out + r.err)
+                                 : r.outcome.end == remote::EventKind::timed_out ? "it did not end within 5 minutes\n"
+                                                                                 : r.outcome.reason + "\n"));
   return ok;
 }
 
@@ -174,7 +191,8 @@ int run_doctor(const DoctorCliOptions& o) {
     std::cerr << (f.ok ? fmt::format("fixed: {} on {}\n", f.check, f.node)
                        : fmt::format("could not fix {} on {}: {}\n", f.check, f.node, f.detail));
   auto addresses = readd_addresses(findings);
-  if (!addresses.empty()) readd(addresses, o);
+  if (!addresses.empty()) readd(addresses, o, interrupt.fd());
+  if (interrupt.interrupted()) return exit_interrupted;
   if (fixes.empty() && addresses.empty()) {
     std::cerr << "nothing doctor can fix by itself: see the fix: lines\n";
     return cluster::exit_status(findings);

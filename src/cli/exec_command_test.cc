@@ -57,6 +57,26 @@ TEST_F(ExecCommand, GathersOutputUnderItsNodeSet) {
   EXPECT_EQ(r.out, "---------------\nhere (1)\n---------------\none\n");
 }
 
+TEST_F(ExecCommand, MakesTerminalControlsInNodeOutputInert) {
+  // An escape that would retitle the window, a bell, a carriage return, DEL; tabs stay.
+  std::string script = "printf 'a\\033]0;owned\\007b\\tc\\rd\\177\\n'; printf 'e\\033[2Jf\\n' >&2";
+  auto r = beowulf({"exec", "--", script});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out, "here: a?]0;owned?b\tc?d?\n");
+  EXPECT_EQ(r.err, "here: e?[2Jf\n");
+  auto gathered = beowulf({"exec", "-b", "--", script});
+  EXPECT_EQ(gathered.out, "---------------\nhere (1)\n---------------\na?]0;owned?b\tc?d?\n");
+}
+
+TEST_F(ExecCommand, GatheredOutputIsCutAtOneMebibyteAndSaysSo) {
+  // 2 MiB of output; -b keeps 1 MiB of it.
+  auto r = beowulf({"exec", "-b", "--", "head -c 2097152 /dev/zero | tr '\\0' a | fold -w 1023"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out.size(), std::string("---------------\nhere (1)\n---------------\n").size() + 1024 * 1024 +
+                              std::string("[beowulf: output cut: at most 1 MiB is kept per node]\n").size());
+  EXPECT_TRUE(r.out.ends_with("aaa\n[beowulf: output cut: at most 1 MiB is kept per node]\n"));
+}
+
 TEST_F(ExecCommand, ReportsAFailureAtTheEndWithItsStatus) {
   auto r = beowulf({"exec", "--", "exit 4"});
   EXPECT_EQ(r.exit_code, 4);

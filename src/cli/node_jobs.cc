@@ -9,8 +9,10 @@
 #include "cli/report.h"
 #include "cli/style.h"
 #include "cluster/node_command.h"
-#include "core/output_groups.h"
 #include "cli/interrupt.h"
+#include "core/output_groups.h"
+#include "core/printable.h"
+#include "remote/kept_output.h"
 
 namespace beowulf::cli {
 namespace {
@@ -55,13 +57,13 @@ int run_node_jobs(const std::vector<Node>& nodes, const std::vector<remote::Job>
   auto outcomes = fan.run(jobs, [&](const remote::Event& e) {
     bool out = e.kind == remote::EventKind::out_line;
     if (!out && e.kind != remote::EventKind::err_line) return;
-    (out ? runs[e.job].out : runs[e.job].err).append(e.text).push_back('\n');
+    remote::keep_line(out ? runs[e.job].out : runs[e.job].err, e.text);
     // -b gathers stdout; stderr (ssh's complaints among it) still comes as it comes.
     // A copy's stderr is scp's: its failure line at the end says the same in user terms.
     if (options.mode == OutputMode::json || (options.mode == OutputMode::gathered && out)) return;
     if (!out && options.transport == cluster::Transport::copy) return;
     std::FILE* stream = out ? stdout : stderr;
-    fmt::print(stream, "{}: {}\n", styled(stream, "1", e.node), e.text);
+    fmt::print(stream, "{}: {}\n", styled(stream, "1", e.node), printable(e.text));
     std::fflush(stream);
   });
 
@@ -74,12 +76,12 @@ int run_node_jobs(const std::vector<Node>& nodes, const std::vector<remote::Job>
     if (failure) failures.push_back(*failure);
     worst = std::max(worst, cluster::exit_status(outcomes[i]));
     if (options.mode == OutputMode::json) print_json(runs[i], failure);
-    if (options.mode == OutputMode::gathered && answered(nodes[i], runs[i])) outputs.push_back({runs[i].node, runs[i].out});
+    if (options.mode == OutputMode::gathered && answered(nodes[i], runs[i])) outputs.push_back({runs[i].node, printable(runs[i].out)});
   }
   if (options.mode == OutputMode::gathered) fmt::print("{}", format_groups(group_outputs(outputs)));
   std::fflush(stdout);
   if (options.mode != OutputMode::json)
-    for (const auto& line : failures) fmt::print(stderr, "{}\n", line);
+    for (const auto& line : failures) fmt::print(stderr, "{}\n", printable(line));
   return interrupt.interrupted() ? exit_interrupted : worst;
 }
 

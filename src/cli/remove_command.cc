@@ -12,6 +12,7 @@
 #include "cluster/remove.h"
 #include "core/nodeset.h"
 #include "sys/inventory_file.h"
+#include "sys/password_input.h"
 #include "sys/paths.h"
 
 namespace beowulf::cli {
@@ -40,10 +41,12 @@ int run_remove(Options& o) {
   auto password = o.password.read(fmt::format("Password for {} (sudo on the remaining nodes): ", user));
   if (!password.ok()) return report(password.error());
   o.remove.password = std::move(*password);
+  sys::wipe(*password);
 
   InterruptGuard interrupt;
   o.remove.cancel_fd = interrupt.fd();
   auto done = cluster::remove_nodes(o.remove);
+  sys::wipe(o.remove.password);
   if (interrupt.interrupted()) {
     fmt::print(stderr, "beowulf: interrupted: run the same 'beowulf remove' again to finish\n");
     return exit_interrupted;

@@ -20,6 +20,7 @@
 #include "remote/askpass.h"
 #include "sys/atomic_file.h"
 #include "sys/inventory_file.h"
+#include "sys/password_input.h"
 #include "sys/paths.h"
 #include "sys/temp_dir.h"
 
@@ -288,6 +289,39 @@ Inventory with_targets(const Context& c, std::vector<StepNode>& targets) {
   return out;
 }
 
+/// Takes the targets that failed after the blocks went out out of them again: each node
+/// of `nodes` still ok is gathered afresh (its files changed since) and given the tables of
+/// `inventory`, which names none of the failed. The boards' password is not sent: the
+/// nodes added in this run were given password-less sudo. A node that cannot be put right
+/// fails step "take back the failed nodes".
+void take_back(Context& c, const std::vector<StepNode*>& nodes, const Inventory& inventory) {
+  std::vector<StepNode> again;
+  for (const StepNode* n : nodes)
+    if (n->ok()) again.push_back({n->node, n->user, n->local, std::nullopt});
+  FactsByName facts;
+  gather_facts(pointers(again), c.key_ssh, c.fan, "gather", facts);
+  if (facts.count(c.master.name) > 0) {
+    auto tables = make_tables(member_keys(inventory, facts, facts.at(c.master.name)));
+    apply_tables(pointers(again), facts, tables, c.key_ssh, c.fan, {});
+  }
+  for (const StepNode& a : again) {
+    if (a.ok() && facts.count(c.master.name) > 0) continue;
+    for (StepNode* n : nodes)
+      if (n->node.name == a.node.name) {
+        n->error = a.error.value_or(Error{"gather: the master did not answer", a.label()});
+        n->error->what = "take back the failed nodes: " + n->error->what;
+      }
+  }
+}
+
+/// The names of the nodes of `targets` still ok.
+std::set<std::string> ok_names(const std::vector<StepNode>& targets) {
+  std::set<std::string> out;
+  for (const auto& t : targets)
+    if (t.ok()) out.insert(t.node.name);
+  return out;
+}
+
 /// A login name ssh and the boards accept: letters, digits, '_', '-', '.', not starting
 /// with '-' (ssh would read it as an option), at most 32 characters.
 bool is_user_name(std::string_view name) {
@@ -419,7 +453,10 @@ Result<AddReport> add_nodes(const AddOptions& options, const AddProgress& progre
   std::vector<StepNode*> everyone = pointers(members);
   for (auto& t : targets) everyone.push_back(&t);
   report_step("update files", everyone.size());
-  apply_tables(everyone, c.facts, tables, c.key_ssh, c.fan, options.password);
+  std::set<std::string> sent = ok_names(targets);  // the nodes the blocks now name
+  SudoPassword sudo{options.password, sent, true};
+  apply_tables(everyone, c.facts, tables, c.key_ssh, c.fan, sudo);
+  sys::wipe(sudo.password);
   if (!members.front().ok()) {
     Error e = *members.front().error;
     if (e.what.find("sudo") != std::string::npos)
@@ -435,10 +472,14 @@ Result<AddReport> add_nodes(const AddOptions& options, const AddProgress& progre
   Inventory final_inventory = c.inventory;
   for (const auto& t : targets)
     if (t.ok()) (void)final_inventory.put(*after.find(t.node.name));
+  if (ok_names(targets) != sent) {
+    report_step("take back the failed nodes", everyone.size());
+    take_back(c, everyone, in_name_order(final_inventory));
+  }
   if (Status s = write_master_files(in_name_order(final_inventory)); !s.ok()) return s.error();
 
   for (const auto& t : targets) report.nodes.push_back({t.node.name, t.node.address, hostnames[t.node.name], t.error});
-  for (std::size_t i = 1; i < members.size(); ++i)
+  for (std::size_t i = 0; i < members.size(); ++i)  // the master fails here only in take_back
     if (!members[i].ok())
       report.nodes.push_back({members[i].node.name, members[i].node.address, hostnames[members[i].node.name],
                               members[i].error});

@@ -7,7 +7,12 @@
 // to node and node to master, in BatchMode.
 //
 // Failures are per node: each names the node and the step, the others complete, and the
-// inventory gains only the nodes that completed. Every step is idempotent and the
+// inventory gains only the nodes that completed. A node that fails after the blocks named
+// it (sudo refused, the proof failed) is taken out of every member's blocks again before
+// add returns, so nothing names a node that is not a member and `add` can simply be run
+// again for it. The boards' password goes to the nodes being added (ssh, then their sudo,
+// which add then makes password-less); the master and the members get none: their root
+// steps use `sudo -n`. Every step is idempotent and the
 // inventory is written last, so `add` killed at any moment and run again ends in the state
 // of one clean run.
 
@@ -27,7 +32,7 @@ struct AddOptions {
   std::vector<std::string> addresses;  ///< the nodes to add, e.g. NodeSet("198.18.0.[11-13]").expand()
   std::string user;                    ///< the boards' login user; empty: the master's
   std::string names = "worker%03d";    ///< the name pattern for new nodes
-  std::string password;                ///< the boards' password (ssh first contact and sudo)
+  std::string password;                ///< the boards' password (first contact and the new nodes' sudo only)
   /// Fingerprints ("SHA256:...") the user read on re-imaged boards: a node offering one of
   /// them is accepted although the inventory records another key.
   std::vector<std::string> new_host_keys;

@@ -117,6 +117,11 @@ class FailingBoards : public Bootstrap<FailingBoards> {
   static std::string suffix() { return "b"; }
 };
 
+class SudoLessBoard : public Bootstrap<SudoLessBoard> {
+ public:
+  static std::string suffix() { return "c"; }
+};
+
 TEST_F(FreshBoards, BecomeAProvedCluster) {
   {
     SCOPED_TRACE("init");
@@ -278,6 +283,62 @@ TEST_F(FailingBoards, FailPerNodeAndARunAgainFinishesTheJob) {
     EXPECT_EQ(sh("master", "awk -F'\"' '/^host_key =/ {print $2}' ~/.beowulf/cluster.toml | sed -n 4p").out,
               offered + "\n");
     ASSERT_TRUE(sim().heal("node3").ok());
+  }
+}
+
+TEST_F(SudoLessBoard, IsTakenBackOutOfEveryBlockAndMembersNeedNoPassword) {
+  ASSERT_EQ(beowulf({"init", "--name", "master"}).exit_code, 0);
+  auto absent = [&](const std::string& name) {
+    for (const auto& node : {"master", "node1", "node2"})
+      EXPECT_EQ(sh(node, "grep -c " + name + " /etc/hosts ~/.ssh/authorized_keys ~/.ssh/known_hosts").out,
+                "/etc/hosts:0\n/home/linaro/.ssh/authorized_keys:0\n/home/linaro/.ssh/known_hosts:0\n")
+          << node;
+  };
+  {
+    SCOPED_TRACE("node3's user is not in sudoers: it fails after the blocks went out, and is taken out again");
+    ASSERT_EQ(run("node3", {"gpasswd", "-d", "linaro", "sudo"}).exit_code, 0);
+    auto r = add();
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.out, table({"worker001", "worker002", "-"},
+                           {"ok", "ok", "failed: update files: sudo refused: linaro may not use sudo"}));
+    absent("worker003");
+    EXPECT_EQ(sh("master", "grep -c worker003 ~/.beowulf/machinefile ~/.ssh/config ~/.beowulf/cluster.toml").out,
+              "/home/linaro/.beowulf/machinefile:0\n/home/linaro/.ssh/config:0\n/home/linaro/.beowulf/cluster.toml:0\n");
+  }
+  {
+    SCOPED_TRACE("the members were given password-less sudo: adding node3 sends them no password");
+    for (const auto& node : {"node1", "node2"}) EXPECT_EQ(sh(node, "sudo -n true").exit_code, 0) << node;
+    ASSERT_EQ(run("node3", {"gpasswd", "-a", "linaro", "sudo"}).exit_code, 0);
+    auto back = beowulf({"add", prefix() + "13", "--password-stdin"}, "linaro\n");
+    EXPECT_EQ(back.exit_code, 0) << back.err;
+    EXPECT_THAT(back.out, HasSubstr("worker003  " + prefix() + "13  worker003  ok\n"));
+    expect_all_pairs_trust();
+    expect_hosts_blocks();
+  }
+  {
+    SCOPED_TRACE("a file that changes while beowulf updates it is not overwritten");
+    // node1's known_hosts is rewritten without pause, so it differs from what gather read.
+    auto writer = sys::Process::start(
+        {.argv = sim().exec_argv("node1",
+                                 {"sh", "-c",
+                                  "echo $$ > ~/writer.pid; i=0; while :; do i=$((i+1)); echo \"# $i\" > ~/.ssh/kh.tmp; "
+                                  "mv ~/.ssh/kh.tmp ~/.ssh/known_hosts; done"},
+                                 "linaro")
+                     .value()});
+    ASSERT_TRUE(writer.ok());
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (sh("node1", "head -c 2 ~/.ssh/known_hosts").out != "# ")
+      ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "the writer never started";
+    auto r = beowulf({"remove", "worker003", "--password-stdin"}, "linaro\n");
+    EXPECT_EQ(sh("node1", "kill $(cat ~/writer.pid)").exit_code, 0);
+    sys::ProcessResult ended;
+    writer->wait(ended);
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_THAT(r.err, HasSubstr(fmt::format("beowulf: error: worker001 ({}11): update files: "
+                                             "/home/linaro/.ssh/known_hosts changed since beowulf read it: not "
+                                             "overwritten\n",
+                                             prefix())));
+    EXPECT_THAT(sh("node1", "cat ~/.ssh/known_hosts").out, ::testing::MatchesRegex("# [0-9]+\n"));
   }
 }
 

@@ -56,8 +56,18 @@ void gather_facts(const std::vector<StepNode*>& nodes, const remote::Ssh& ssh, c
       });
 }
 
+sys::ProcessSpec update_files_job(const remote::Ssh& ssh, const StepNode& node, const NodeChanges& changes,
+                                  const SudoPassword& sudo) {
+  SudoAccess access;
+  access.password_on_stdin = changes.needs_root() && sudo.to.count(node.node.name) > 0;
+  if (access.password_on_stdin && sudo.grant) access.grant_to = node.user;
+  auto spec = script_job(ssh, node, apply_script(changes, access));
+  if (access.password_on_stdin) spec.input = sudo.password + "\n";
+  return spec;
+}
+
 void apply_tables(const std::vector<StepNode*>& nodes, const FactsByName& facts, const ClusterTables& tables,
-                  const remote::Ssh& ssh, const remote::FanOutOptions& fan, const std::string& password) {
+                  const remote::Ssh& ssh, const remote::FanOutOptions& fan, const SudoPassword& sudo) {
   run_step(
       nodes, "update files", fan,
       [&](StepNode& n) -> std::optional<sys::ProcessSpec> {
@@ -69,9 +79,7 @@ void apply_tables(const std::vector<StepNode*>& nodes, const FactsByName& facts,
           return std::nullopt;
         }
         if (changes->empty()) return std::nullopt;
-        auto spec = script_job(ssh, n, apply_script(*changes));
-        if (changes->needs_root()) spec.input = password + "\n";
-        return spec;
+        return update_files_job(ssh, n, *changes, sudo);
       },
       [&](StepNode& n, const remote::NodeRun& run) -> Status {
         if (!run.outcome.ok()) return script_failure(ssh, n, run);

@@ -4,12 +4,14 @@
 // then write the master's own files (ssh config, inventory, machine files).
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "cluster/cluster_tables.h"
 #include "cluster/node_facts.h"
 #include "cluster/node_step.h"
+#include "cluster/remote_script.h"
 #include "core/inventory.h"
 #include "remote/fan_out.h"
 #include "remote/ssh.h"
@@ -24,10 +26,24 @@ using FactsByName = std::map<std::string, NodeFacts>;
 void gather_facts(const std::vector<StepNode*>& nodes, const remote::Ssh& ssh, const remote::FanOutOptions& fan,
                   std::string_view step, FactsByName& facts);
 
+/// Which nodes receive sudo's password on stdin: `add` sends the boards' password only to
+/// the nodes it adds (and gives their user password-less sudo there), never to the
+/// master or to members, whose scripts use `sudo -n`.
+struct SudoPassword {
+  std::string password;
+  std::set<std::string> to;  ///< names of the nodes that may receive it
+  bool grant = true;         ///< give those nodes' users password-less sudo where sudo needed it
+};
+
+/// The job that makes `node`'s files what `changes` says; the password goes on its stdin
+/// only when `node` is one of `sudo.to` and the changes need root.
+sys::ProcessSpec update_files_job(const remote::Ssh& ssh, const StepNode& node, const NodeChanges& changes,
+                                  const SudoPassword& sudo);
+
 /// Changes on each of `nodes` what differs from `tables` (and its hostname), as step
-/// "update files"; `password` is sudo's, sent only to a node that needs root.
+/// "update files" (update_files_job).
 void apply_tables(const std::vector<StepNode*>& nodes, const FactsByName& facts, const ClusterTables& tables,
-                  const remote::Ssh& ssh, const remote::FanOutOptions& fan, const std::string& password);
+                  const remote::Ssh& ssh, const remote::FanOutOptions& fan, const SudoPassword& sudo);
 
 /// The keys of every member of `inventory` in its order: from `facts` when the node
 /// answered, else as the master's own blocks (`master_facts`) record them.

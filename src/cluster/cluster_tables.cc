@@ -73,6 +73,7 @@ Result<NodeChanges> changes_for(std::string_view name, const NodeFacts& facts, c
   c.etc_hosts = *hosts;
   c.authorized_keys = *keys;
   c.known_hosts = *known;
+  c.read = {facts.etc_hostname, facts.etc_hosts, facts.authorized_keys, facts.known_hosts};
   return c;
 }
 

@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include "sys/password_input.h"
+
 namespace beowulf::cluster {
 namespace {
 
@@ -15,6 +17,13 @@ std::string last_line(std::string_view text) {
 
 /// sudo's refusals, in user terms; nullopt when stderr shows none.
 std::optional<Error> sudo_failure(const StepNode& node, std::string_view err) {
+  // `sudo -n` where the user needs a password: members are never sent one.
+  if (contains(err, "a password is required"))
+    return Error{"sudo asked for a password", node.label(),
+                 fmt::format("beowulf sends the boards' password only to the nodes it adds; give {0} password-less "
+                             "sudo there, as root: echo '{0} ALL=(ALL) NOPASSWD: ALL' > "
+                             "/etc/sudoers.d/zz_beowulf-nopasswd",
+                             node.user)};
   if (contains(err, "incorrect password") || contains(err, "Sorry, try again") || contains(err, "no password was provided"))
     return Error{"sudo: wrong password", node.label(),
                  fmt::format("the password must be {}'s login and sudo password on the node", node.user)};
@@ -48,6 +57,7 @@ void run_step(std::vector<StepNode*> nodes, std::string_view step, const remote:
   }
   if (jobs.empty()) return;
   auto runs = remote::FanOut(options).collect(jobs);
+  for (auto& j : jobs) sys::wipe(j.spec.input);  // a sudo password, for some steps
   for (std::size_t i = 0; i < runs.size(); ++i) {
     StepNode& n = *running[i];
     const auto& outcome = runs[i].outcome;

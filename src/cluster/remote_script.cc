@@ -11,14 +11,44 @@ std::string literal(std::string_view text) {
 
 namespace {
 
-/// w FILE BASE64 MODE: writes FILE atomically through FILE.beowulf-new. mv fails on a
-/// file that is itself a mount point (containers bind-mount /etc/hosts): then copy in place.
+/// w FILE BASE64 MODE READ: writes FILE atomically through FILE.beowulf-new, synced
+/// before the rename, unless FILE no longer holds READ ("-": missing, "=BASE64": that
+/// content), what it held when beowulf read it. mv fails on a file that is itself a mount
+/// point (containers bind-mount /etc/hosts): then copy in place.
 constexpr const char* kWriteFunction =
-    "w() { printf %s \"$2\" | base64 -d > \"$1.beowulf-new\" && chmod \"$3\" \"$1.beowulf-new\" && "
-    "{ mv -f \"$1.beowulf-new\" \"$1\" 2>/dev/null || { cat \"$1.beowulf-new\" > \"$1\" && rm -f \"$1.beowulf-new\"; }; }; }\n";
+    "w() {\n"
+    "  printf %s \"$2\" | base64 -d > \"$1.beowulf-new\" && chmod \"$3\" \"$1.beowulf-new\" && "
+    "sync \"$1.beowulf-new\" || return 1\n"
+    "  if [ \"$4\" = - ]; then [ ! -e \"$1\" ]; else [ -f \"$1\" ] && [ \"$(base64 -w0 < \"$1\")\" = \"${4#=}\" ]; fi || {\n"
+    "    rm -f \"$1.beowulf-new\"; echo \"$1 changed since beowulf read it: not overwritten\" >&2; return 1; }\n"
+    "  mv -f \"$1.beowulf-new\" \"$1\" 2>/dev/null || { cat \"$1.beowulf-new\" > \"$1\" && sync \"$1\" && rm -f \"$1.beowulf-new\"; }\n"
+    "}\n";
 
-std::string write_line(std::string_view file, const std::string& content, std::string_view mode) {
-  return fmt::format("w {} '{}' {}\n", file, base64_encode(content), mode);
+/// The READ argument of w for what a file held: "-" when missing, else "=BASE64".
+std::string read_token(const std::optional<std::string>& read) {
+  return read ? "=" + base64_encode(*read) : "-";
+}
+
+std::string write_line(std::string_view file, const std::string& content, std::string_view mode,
+                       const std::optional<std::string>& read) {
+  return fmt::format("w {} '{}' {} '{}'\n", file, base64_encode(content), mode, read_token(read));
+}
+
+/// Gives `user` password-less sudo, as root, through a file visudo checked first.
+std::string grant_sudo_script(std::string_view user) {
+  std::string rule = fmt::format(
+      "# Written by beowulf add: the cluster's user needs no password for sudo.\n{} ALL=(ALL) NOPASSWD: ALL\n", user);
+  // sudo ignores files in sudoers.d whose names hold a '.': the temporary file is inert.
+  // The last rule that matches wins and the files are read in name order: "zz_" comes
+  // after a distribution's own drop-ins (Raspberry Pi OS's 010_pi-nopasswd, %sudo rules).
+  return fmt::format(
+      "s=/etc/sudoers.d/zz_beowulf-nopasswd\n"
+      "if [ -d /etc/sudoers.d ]; then\n"
+      "  {{ printf %s '{}' | base64 -d > \"$s.beowulf-new\" && chmod 440 \"$s.beowulf-new\" && "
+      "visudo -cqf \"$s.beowulf-new\" && sync \"$s.beowulf-new\" && mv -f \"$s.beowulf-new\" \"$s\"; }} || "
+      "{{ rm -f \"$s.beowulf-new\"; echo 'could not give the user password-less sudo' >&2; exit 1; }}\n"
+      "fi\n",
+      base64_encode(rule));
 }
 
 }  // namespace
@@ -35,7 +65,7 @@ std::string authorize_key_script(std::string_view public_key) {
       "grep -qxF \"$k\" \"$f\" && exit 0\n"
       "if grep -qx '# BEGIN beowulf' \"$f\"; then\n"
       "  awk -v k=\"$k\" '{{print}} $0 == \"# BEGIN beowulf\" {{print k}}' \"$f\" > \"$f.beowulf-new\"\n"
-      "  chmod 600 \"$f.beowulf-new\" && mv -f \"$f.beowulf-new\" \"$f\"\n"
+      "  chmod 600 \"$f.beowulf-new\" && sync \"$f.beowulf-new\" && mv -f \"$f.beowulf-new\" \"$f\"\n"
       "else\n"
       "  if [ -s \"$f\" ] && [ -n \"$(tail -c 1 \"$f\")\" ]; then echo >> \"$f\"; fi\n"
       "  printf '%s\\n' '# BEGIN beowulf' \"$k\" '# END beowulf' >> \"$f\"\n"
@@ -67,21 +97,29 @@ std::string gather_script(std::string_view name) {
       name);
 }
 
-std::string apply_script(const NodeChanges& changes) {
+std::string apply_script(const NodeChanges& changes, const SudoAccess& sudo) {
   std::string script = "set -e\numask 077\n";
   script += kWriteFunction;
-  if (changes.authorized_keys) script += write_line("~/.ssh/authorized_keys", *changes.authorized_keys, "600");
-  if (changes.known_hosts) script += write_line("~/.ssh/known_hosts", *changes.known_hosts, "644");
+  if (changes.authorized_keys)
+    script += write_line("~/.ssh/authorized_keys", *changes.authorized_keys, "600", changes.read.authorized_keys);
+  if (changes.known_hosts)
+    script += write_line("~/.ssh/known_hosts", *changes.known_hosts, "644", changes.read.known_hosts);
   if (!changes.needs_root()) return script;
 
   std::string root = "set -e\numask 022\n";
   root += kWriteFunction;
   if (changes.hostname) {
-    root += write_line("/etc/hostname", *changes.hostname + "\n", "644");
+    root += write_line("/etc/hostname", *changes.hostname + "\n", "644", changes.read.etc_hostname);
     root += fmt::format("hostname {}\n", *changes.hostname);
   }
-  if (changes.etc_hosts) root += write_line("/etc/hosts", *changes.etc_hosts, "644");
-  return script + as_root_script(root);
+  if (changes.etc_hosts) root += write_line("/etc/hosts", *changes.etc_hosts, "644", changes.read.etc_hosts);
+  if (!sudo.password_on_stdin) return script + fmt::format("root={}\nsudo -n sh -c \"$root\"\n", literal(root));
+  if (sudo.grant_to.empty()) return script + as_root_script(root);
+  return script + fmt::format(
+                      "root={}\ngrant={}\n"
+                      "if sudo -n true 2>/dev/null; then read -r _ || true; sudo -n sh -c \"$root\"; "
+                      "else sudo -S -p '' sh -c \"$root\n$grant\"; fi\n",
+                      literal(root), literal(grant_sudo_script(sudo.grant_to)));
 }
 
 std::string as_root_script(std::string_view root_script) {
@@ -116,7 +154,7 @@ std::string revoke_keys_script(std::string_view public_keys) {
       "printf '%s\\n' {} > \"$f.beowulf-revoke\"\n"
       "grep -vxFf \"$f.beowulf-revoke\" \"$f\" > \"$f.beowulf-new\" || true\n"
       "rm -f \"$f.beowulf-revoke\"\n"
-      "chmod 600 \"$f.beowulf-new\" && mv -f \"$f.beowulf-new\" \"$f\"\n",
+      "chmod 600 \"$f.beowulf-new\" && sync \"$f.beowulf-new\" && mv -f \"$f.beowulf-new\" \"$f\"\n",
       literal(public_keys));
 }
 

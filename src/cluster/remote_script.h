@@ -1,8 +1,10 @@
 #pragma once
 // The shell scripts `add` runs on a node (over ssh; on the master through a local `sh -c`).
 // Pure strings, POSIX sh. Data travels inside them as base64, so nothing a file holds
-// can break the quoting; a password never does: when a script needs root it reads the
-// password as the first line of its stdin and hands it to `sudo -S`.
+// can break the quoting; a password never does: when a script for a node being added
+// needs root it reads the password as the first line of its stdin and hands it to
+// `sudo -S`. Members get no password: their scripts use `sudo -n` (add gave their user
+// password-less sudo when they joined).
 
 #include <optional>
 #include <string>
@@ -31,15 +33,31 @@ struct NodeChanges {
   std::optional<std::string> authorized_keys;  ///< the new ~/.ssh/authorized_keys
   std::optional<std::string> known_hosts;      ///< the new ~/.ssh/known_hosts
 
+  /// What the files held when they were read (gather_script); nullopt: missing. A file
+  /// that holds anything else just before it would be replaced is left as it is.
+  struct Read {
+    std::optional<std::string> etc_hostname, etc_hosts, authorized_keys, known_hosts;
+  } read;
+
   bool needs_root() const { return hostname || etc_hosts; }
   bool empty() const { return !needs_root() && !authorized_keys && !known_hosts; }
 };
 
-/// Writes each changed file atomically (a temporary file renamed over it; copied in place
-/// when the file is a mount point), with its mode (hosts and hostname 0644,
-/// authorized_keys 0600, known_hosts 0644). When root is needed it reads one line from
-/// stdin: the password for `sudo -S`, or nothing of use where `sudo -n` needs none.
-std::string apply_script(const NodeChanges& changes);
+/// Writes each changed file atomically (a temporary file, synced, renamed over it; copied
+/// in place when the file is a mount point), with its mode (hosts and hostname 0644,
+/// authorized_keys 0600, known_hosts 0644). Just before the rename it compares the file
+/// with what was read (`changes.read`): a file changed since fails the script, "FILE
+/// changed since beowulf read it: not overwritten", and is left as it is.
+/// Root (hostname, hosts) comes from `sudo -n`, with no password, unless `sudo` says the
+/// password comes first on stdin (see SudoAccess).
+struct SudoAccess {
+  bool password_on_stdin = false;  ///< the first line of stdin is sudo's password (dropped where sudo -n works)
+  /// With the password, where sudo needed it: give this user password-less sudo
+  /// (/etc/sudoers.d/zz_beowulf-nopasswd, checked by visudo), so that no later run sends
+  /// the node a password again. `add` does this for the nodes it adds.
+  std::string grant_to;
+};
+std::string apply_script(const NodeChanges& changes, const SudoAccess& sudo = {});
 
 /// Runs `root_script` as root through sudo: where `sudo -n` needs no password the first
 /// line of stdin is read and dropped, else it is the password for `sudo -S`. Exits with

@@ -108,16 +108,58 @@ TEST_F(RemoteScript, ApplyWritesOnlyTheChangedFilesWithTheirModes) {
   EXPECT_EQ(mode(".ssh/authorized_keys"), 0600u);
 }
 
-TEST_F(RemoteScript, ApplyUsesSudoOnlyForRootFilesAndReadsThePasswordFromStdin) {
+TEST_F(RemoteScript, ApplyUsesSudoOnlyForRootFilesAndReadsAPasswordOnlyWhenGivenOne) {
   NodeChanges user_only;
   user_only.known_hosts = "x\n";
-  EXPECT_EQ(apply_script(user_only).find("sudo"), std::string::npos);
+  EXPECT_EQ(apply_script(user_only, {.password_on_stdin = true}).find("sudo"), std::string::npos);
   NodeChanges root;
   root.hostname = "worker001";
-  std::string script = apply_script(root);
-  EXPECT_NE(script.find("sudo -S -p '' sh -c \"$root\""), std::string::npos);
-  EXPECT_NE(script.find("read -r _"), std::string::npos);
-  EXPECT_EQ(script.find("worker001"), std::string::npos) << "data travels as base64";
+  // A member: sudo -n only, stdin never read.
+  std::string member = apply_script(root);
+  EXPECT_NE(member.find("sudo -n sh -c \"$root\"\n"), std::string::npos);
+  EXPECT_EQ(member.find("sudo -S"), std::string::npos);
+  EXPECT_EQ(member.find("read -r"), std::string::npos);
+  // A node being added: the password on stdin, and password-less sudo granted with it.
+  std::string added = apply_script(root, {.password_on_stdin = true, .grant_to = "linaro"});
+  EXPECT_NE(added.find("sudo -S -p '' sh -c \"$root\n$grant\""), std::string::npos);
+  EXPECT_NE(added.find("read -r _"), std::string::npos);
+  EXPECT_EQ(added.find("worker001"), std::string::npos) << "data travels as base64";
+  EXPECT_EQ(added.find("NOPASSWD"), std::string::npos) << "data travels as base64";
+}
+
+TEST_F(RemoteScript, ApplyRefusesToOverwriteAFileChangedSinceItWasRead) {
+  fs::create_directory(home_ + "/.ssh");
+  write(".ssh/known_hosts", "as read\n");
+  NodeChanges changes;
+  changes.known_hosts = "new\n";
+  changes.read.known_hosts = "as read\n";
+  write(".ssh/known_hosts", "someone else's edit\n");
+  auto r = sh(apply_script(changes));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, home_ + "/.ssh/known_hosts changed since beowulf read it: not overwritten\n");
+  EXPECT_EQ(read(".ssh/known_hosts"), "someone else's edit\n");
+  EXPECT_FALSE(fs::exists(home_ + "/.ssh/known_hosts.beowulf-new"));
+
+  // a file that appeared since it was read as missing is left alone too
+  changes.read.known_hosts.reset();
+  EXPECT_EQ(sh(apply_script(changes)).exit_code, 1);
+  EXPECT_EQ(read(".ssh/known_hosts"), "someone else's edit\n");
+
+  changes.read.known_hosts = "someone else's edit\n";
+  r = sh(apply_script(changes));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(read(".ssh/known_hosts"), "new\n");
+}
+
+TEST_F(RemoteScript, EveryRemoteWriteSyncsTheNewFileBeforeTheRename) {
+  NodeChanges changes;
+  changes.known_hosts = "x\n";
+  for (const std::string& script : {apply_script(changes), authorize_key_script(kKey), revoke_keys_script("k")}) {
+    auto sync = script.find("sync \"$");
+    auto mv = script.find("mv -f");
+    ASSERT_NE(sync, std::string::npos) << script;
+    EXPECT_LT(sync, mv) << script;
+  }
 }
 
 TEST_F(RemoteScript, ProveRetriesOnlyAConnectionClosedBeforeLogin) {

@@ -9,6 +9,7 @@
 #include "core/managed_block.h"
 #include "core/suggest.h"
 #include "sys/inventory_file.h"
+#include "sys/password_input.h"
 #include "sys/paths.h"
 
 namespace beowulf::cluster {
@@ -38,6 +39,7 @@ void revoke(std::vector<StepNode>& nodes, const remote::Ssh& ssh, const remote::
       [&](StepNode& n) -> std::optional<sys::ProcessSpec> {
         const NodeFacts& f = facts.at(n.node.name);
         NodeChanges changes;
+        changes.read = {f.etc_hostname, f.etc_hosts, f.authorized_keys, f.known_hosts};
         auto keys = remove_block(f.authorized_keys.value_or(""), "~/.ssh/authorized_keys");
         auto known = remove_block(f.known_hosts.value_or(""), "~/.ssh/known_hosts");
         if (!keys.ok() || !known.ok()) {
@@ -106,7 +108,11 @@ Result<RemoveReport> remove_nodes(const RemoveOptions& options) {
   gather_facts(pointers(members), ssh, fan, "gather", facts);
   if (!members.front().ok()) return *members.front().error;
   auto tables = make_tables(member_keys(after, facts, facts.at(after.master()->name)));
-  apply_tables(pointers(members), facts, tables, ssh, fan, options.password);
+  // remove asks for this password expressly (sudo on the remaining nodes): no grant.
+  SudoPassword sudo{options.password, {}, false};
+  for (const auto& m : members) sudo.to.insert(m.node.name);
+  apply_tables(pointers(members), facts, tables, ssh, fan, sudo);
+  sys::wipe(sudo.password);
   if (!members.front().ok()) return *members.front().error;
   for (std::size_t i = 1; i < members.size(); ++i)
     if (!members[i].ok()) report.failures.push_back(*members[i].error);

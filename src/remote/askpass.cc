@@ -16,6 +16,8 @@
 
 #include <fmt/core.h>
 
+#include "sys/password_input.h"
+
 namespace beowulf::remote {
 namespace {
 
@@ -190,7 +192,9 @@ Result<std::string> ask_askpass_server(const std::string& socket_path, std::stri
   close(fd);
   if (!ok || reply.empty()) return Error{"the askpass server did not answer", "", ""};
   if (reply[0] != '+') return Error{fmt::format("the askpass server refused: {}", reply.substr(1)), "", ""};
-  return reply.substr(1);
+  std::string password = reply.substr(1);
+  sys::wipe(reply);
+  return password;
 }
 
 std::string default_askpass_helper() {

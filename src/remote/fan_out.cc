@@ -11,6 +11,8 @@
 #include <list>
 #include <optional>
 
+#include "remote/kept_output.h"
+
 namespace beowulf::remote {
 namespace {
 
@@ -285,8 +287,8 @@ std::vector<Outcome> FanOut::run(const std::vector<Job>& jobs, const Callback& o
 std::vector<NodeRun> FanOut::collect(const std::vector<Job>& jobs) const {
   std::vector<NodeRun> runs(jobs.size());
   auto outcomes = run(jobs, [&](const Event& event) {
-    if (event.kind == EventKind::out_line) runs[event.job].out.append(event.text).push_back('\n');
-    if (event.kind == EventKind::err_line) runs[event.job].err.append(event.text).push_back('\n');
+    if (event.kind == EventKind::out_line) keep_line(runs[event.job].out, event.text);
+    if (event.kind == EventKind::err_line) keep_line(runs[event.job].err, event.text);
   });
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     runs[i].node = jobs[i].node;

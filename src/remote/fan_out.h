@@ -77,8 +77,8 @@ struct Outcome {
 struct NodeRun {
   std::string node;
   Outcome outcome;
-  std::string out;  ///< stdout lines, each ended by '\n'
-  std::string err;  ///< stderr lines, each ended by '\n'
+  std::string out;  ///< stdout lines, each ended by '\n', at most kMaxKept bytes (kept_output.h)
+  std::string err;  ///< stderr lines, each ended by '\n', at most kMaxKept bytes
 };
 
 struct FanOutOptions {

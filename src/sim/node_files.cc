@@ -147,4 +147,10 @@ std::string sudoers_rule() {
          "%sudo\tALL=(ALL:ALL) ALL\n";
 }
 
+std::string master_sudoers_rule(const std::string& user) {
+  return fmt::format("# The master's admin lets the cluster's user use sudo without a password.\n"
+                     "{}\tALL=(ALL:ALL) NOPASSWD: ALL\n",
+                     user);
+}
+
 }  // namespace beowulf::sim

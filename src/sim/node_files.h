@@ -40,4 +40,9 @@ std::string sshd_config(const std::string& address);
 /// The sudoers drop-in that lets the sudo group run anything, with its password.
 std::string sudoers_rule();
 
+/// The master's extra drop-in: its admin gave `user` password-less sudo, as beowulf
+/// expects of the machine it runs on (add sends the boards' password to no one but the
+/// boards it adds; the master's own /etc/hosts is changed with `sudo -n`).
+std::string master_sudoers_rule(const std::string& user);
+
 }  // namespace beowulf::sim

@@ -243,6 +243,9 @@ Status prepare_files(const NodePlan& node, const Profile& profile, const std::st
     if (auto w = write_text(etc + "/ssh/sshd_config", sshd_config(node.address)); !w) return w;
     if (auto w = make_dir(etc + "/sudoers.d", 0755); !w) return w;
     if (auto w = write_text(etc + "/sudoers.d/beowulf-sim-board", sudoers_rule(), 0440); !w) return w;
+    if (node.label == "master")
+      if (auto w = write_text(etc + "/sudoers.d/beowulf-sim-master", master_sudoers_rule(profile.user), 0440); !w)
+        return w;
     if (auto w = write_accounts(etc, profile, password_hash); !w) return w;
     return make_home(node, profile);
   };

@@ -15,15 +15,36 @@
 namespace beowulf::sys {
 namespace {
 
-/// The terminal's settings while echo is off, restored by the SIGINT handler.
+/// The terminal and its settings (with echo, and without while the prompt waits), for
+/// the signal handlers.
 int g_tty = -1;
 termios g_saved{};
+termios g_quiet{};
 
 void restore_and_reraise(int signal) {
   tcsetattr(g_tty, TCSAFLUSH, &g_saved);
   (void)!write(g_tty, "\n", 1);
   ::signal(signal, SIG_DFL);
   raise(signal);
+}
+
+/// Ctrl-Z at the prompt: echo comes back for the shell while the process is stopped, and
+/// goes again when it continues (fg).
+void stop_with_echo_on(int signal) {
+  int saved_errno = errno;
+  tcsetattr(g_tty, TCSAFLUSH, &g_saved);
+  struct sigaction stop{}, handler{};
+  stop.sa_handler = SIG_DFL;
+  sigaction(signal, &stop, &handler);
+  sigset_t just_this;
+  sigemptyset(&just_this);
+  sigaddset(&just_this, signal);
+  sigprocmask(SIG_UNBLOCK, &just_this, nullptr);
+  raise(signal);  // stops here until SIGCONT
+  sigprocmask(SIG_BLOCK, &just_this, nullptr);
+  sigaction(signal, &handler, nullptr);
+  tcsetattr(g_tty, TCSAFLUSH, &g_quiet);
+  errno = saved_errno;
 }
 
 /// Reads up to the first newline (or the end) from `fd`; the newline is dropped.
@@ -56,19 +77,20 @@ Result<std::string> read_password_from_terminal(std::string_view prompt) {
                      "give it with --password-file FILE (mode 0600) or --password-stdin");
   }
   g_tty = tty;
-  termios quiet = g_saved;
-  quiet.c_lflag &= ~tcflag_t(ECHO);
-  quiet.c_lflag |= ECHONL;
-  // Echo comes back whichever signal ends the prompt.
-  constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
-  struct sigaction on_signal{}, old[4]{};
+  g_quiet = g_saved;
+  g_quiet.c_lflag &= ~tcflag_t(ECHO);
+  g_quiet.c_lflag |= ECHONL;
+  // Echo comes back whichever signal ends (or stops) the prompt.
+  constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP};
+  struct sigaction on_signal{}, on_stop{}, old[5]{};
   on_signal.sa_handler = restore_and_reraise;
-  for (int i = 0; i < 4; ++i) sigaction(kSignals[i], &on_signal, &old[i]);
+  on_stop.sa_handler = stop_with_echo_on;
+  for (int i = 0; i < 5; ++i) sigaction(kSignals[i], kSignals[i] == SIGTSTP ? &on_stop : &on_signal, &old[i]);
   (void)!write(tty, prompt.data(), prompt.size());
-  tcsetattr(tty, TCSAFLUSH, &quiet);
+  tcsetattr(tty, TCSAFLUSH, &g_quiet);
   auto line = read_line(tty, "the terminal");
   tcsetattr(tty, TCSAFLUSH, &g_saved);
-  for (int i = 0; i < 4; ++i) sigaction(kSignals[i], &old[i], nullptr);
+  for (int i = 0; i < 5; ++i) sigaction(kSignals[i], &old[i], nullptr);
   g_tty = -1;
   close(tty);
   return line;
@@ -91,5 +113,10 @@ Result<std::string> read_password_file(const std::string& path) {
 }
 
 Result<std::string> read_password_from_fd(int fd) { return read_line(fd, "standard input"); }
+
+void wipe(std::string& secret) {
+  explicit_bzero(secret.data(), secret.capacity());
+  secret.clear();
+}
 
 }  // namespace beowulf::sys

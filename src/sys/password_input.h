@@ -25,4 +25,9 @@ Result<std::string> read_password_file(const std::string& path);
 /// Fails when it is empty.
 Result<std::string> read_password_from_fd(int fd);
 
+/// Overwrites every byte `secret` may hold (its whole capacity: a moved-from short
+/// string keeps its bytes there) with explicit_bzero, which the compiler may not drop,
+/// then empties it. Call it on each copy of a password once it has been used.
+void wipe(std::string& secret);
+
 }  // namespace beowulf::sys

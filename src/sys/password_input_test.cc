@@ -2,13 +2,18 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <pty.h>
+#include <signal.h>
+#include <termios.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <string>
 
 namespace beowulf::sys {
 namespace {
@@ -80,6 +85,61 @@ TEST(PasswordStdin, AProcessHoldingAPasswordDumpsNoCore) {
   ASSERT_EQ(waitpid(child, &status, 0), child);
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0) << "1: still dumpable after the password was read";
+}
+
+TEST(PasswordStdin, WipeZeroesEveryByteAMovedFromStringKept) {
+  std::string secret = "s3cret";
+  std::string moved = std::move(secret);
+  wipe(secret);
+  EXPECT_EQ(secret, "");
+  EXPECT_EQ(std::string(secret.data(), secret.data() + secret.capacity()), std::string(secret.capacity(), '\0'));
+  wipe(moved);
+  EXPECT_EQ(std::string(moved.data(), moved.data() + moved.capacity()), std::string(moved.capacity(), '\0'));
+}
+
+/// Whether the terminal behind `pty` echoes, once it says `echoes` (within 10 s).
+bool becomes(int pty, bool echoes) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  termios t{};
+  while (std::chrono::steady_clock::now() < deadline)
+    if (tcgetattr(pty, &t) == 0 && ((t.c_lflag & ECHO) != 0) == echoes) return true;
+  return false;
+}
+
+TEST(PasswordTerminal, CtrlZGivesTheShellItsEchoBackAndFgTakesItAgain) {
+  int pty = -1;
+  pid_t session = forkpty(&pty, nullptr, nullptr, nullptr);
+  ASSERT_GE(session, 0);
+  if (session == 0) {
+    // As a shell runs it: the prompt in a foreground process group of its own, whose
+    // parent is in the session (else the kernel drops Ctrl-Z).
+    pid_t reader = fork();
+    if (reader == 0) {
+      signal(SIGTTOU, SIG_IGN);
+      setpgid(0, 0);
+      tcsetpgrp(STDIN_FILENO, getpgrp());
+      auto password = read_password_from_terminal("Password: ");
+      _exit(password.ok() && *password == "s3cret" ? 0 : 1);
+    }
+    int status = 0;
+    while (waitpid(reader, &status, 0) < 0 && errno == EINTR) {
+    }
+    _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 2);
+  }
+  ASSERT_TRUE(becomes(pty, false)) << "the prompt never turned echo off";
+  pid_t group = tcgetpgrp(pty);
+  ASSERT_GT(group, 0);
+  ASSERT_NE(group, session);
+  kill(-group, SIGTSTP);
+  EXPECT_TRUE(becomes(pty, true)) << "stopped at the prompt with echo still off";
+  kill(-group, SIGCONT);
+  EXPECT_TRUE(becomes(pty, false)) << "continued with echo on";
+  ASSERT_EQ(write(pty, "s3cret\n", 7), 7);
+  int status = 0;
+  ASSERT_EQ(waitpid(session, &status, 0), session);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  close(pty);
 }
 
 }  // namespace
