@@ -71,6 +71,7 @@ int add_and_report(cluster::AddOptions& add, const PasswordOptions& password_opt
                    bool slurm) {
   if (auto checked = cluster::check_add(add); !checked.ok()) return report(checked.error());
   cluster::AddOptions o{add};
+  sys::WipeWhenDone wipe_password(o.password);
   // Planned cards carry the master's key and password-less sudo: nothing to type.
   if (!add.wait_for_boards || password_options.given()) {
     auto password = password_options.read(fmt::format("Password for {}@{}: ", prompt_user(add.user), nodes));
@@ -86,7 +87,6 @@ int add_and_report(cluster::AddOptions& add, const PasswordOptions& password_opt
     if (tty) fmt::print(stderr, "\r\x1b[Kadd: {} ({} node{})", step, count, count == 1 ? "" : "s");
   };
   auto done = cluster::add_nodes(o, progress);
-  sys::wipe(o.password);
   if (tty) fmt::print(stderr, "\r\x1b[K");
   if (interrupt.interrupted()) {
     fmt::print(stderr, "beowulf: interrupted: run the same 'beowulf add' again to finish\n");

@@ -42,11 +42,11 @@ int run_remove(Options& o) {
   if (!password.ok()) return report(password.error());
   o.remove.password = std::move(*password);
   sys::wipe(*password);
+  sys::WipeWhenDone wipe_password(o.remove.password);
 
   InterruptGuard interrupt;
   o.remove.cancel_fd = interrupt.fd();
   auto done = cluster::remove_nodes(o.remove);
-  sys::wipe(o.remove.password);
   if (interrupt.interrupted()) {
     fmt::print(stderr, "beowulf: interrupted: run the same 'beowulf remove' again to finish\n");
     return exit_interrupted;

@@ -30,4 +30,17 @@ Result<std::string> read_password_from_fd(int fd);
 /// then empties it. Call it on each copy of a password once it has been used.
 void wipe(std::string& secret);
 
+/// Wipes `secret` when it goes out of scope: on every way out of a function that holds a
+/// password until its last step (add's Slurm follow-up), early returns included.
+class WipeWhenDone {
+ public:
+  explicit WipeWhenDone(std::string& secret) : secret_(secret) {}
+  WipeWhenDone(const WipeWhenDone&) = delete;
+  WipeWhenDone& operator=(const WipeWhenDone&) = delete;
+  ~WipeWhenDone() { wipe(secret_); }
+
+ private:
+  std::string& secret_;
+};
+
 }  // namespace beowulf::sys

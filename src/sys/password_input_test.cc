@@ -97,6 +97,16 @@ TEST(PasswordStdin, WipeZeroesEveryByteAMovedFromStringKept) {
   EXPECT_EQ(std::string(moved.data(), moved.data() + moved.capacity()), std::string(moved.capacity(), '\0'));
 }
 
+// add holds the password until its last step (Slurm's follow-up), whichever way it ends.
+TEST(PasswordStdin, WipeWhenDoneKeepsThePasswordUntilTheScopeEnds) {
+  std::string password = "s3cret";
+  {
+    WipeWhenDone wipe_password(password);
+    EXPECT_EQ(password, "s3cret");
+  }
+  EXPECT_EQ(password, "");
+}
+
 /// Whether the terminal behind `pty` echoes, once it says `echoes` (within 10 s).
 bool becomes(int pty, bool echoes) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
