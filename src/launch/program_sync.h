@@ -10,6 +10,8 @@
 // first), so a program running there is not disturbed.
 
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -67,6 +69,9 @@ struct SyncOptions {
   bool copy = true;                                ///< false (--no-sync): compare and send nothing
   std::chrono::milliseconds timeout{15000};        ///< per node: a node slower than this does not answer
   int cancel_fd = -1;
+  /// Called as each node's copy ends: bytes sent so far, and in all (every node's copy
+  /// counted); not called when nothing is sent.
+  std::function<void(std::uint64_t done, std::uint64_t total)> progress;
 };
 
 /// Files sent, and to which nodes (nodes that lacked the same files form one group).

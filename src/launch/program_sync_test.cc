@@ -15,7 +15,8 @@ TEST(ProgramSync, OneCommandChecksumsTheFilesAndTestsWhatTheLaunchNeeds) {
             "sha256sum -- '/home/linaro/my cpi' /home/linaro/data.txt 2>/dev/null; "
             "for p in /usr/bin/orted; do [ -e \"$p\" ] || echo \"missing $p\"; done; true");
   EXPECT_EQ(check_command({}), "true");
-  EXPECT_EQ(check_command({.workdir = "/home/linaro/work"}), "mkdir -p -- /home/linaro/work 2>/dev/null; true");
+  EXPECT_EQ(check_command({.workdir = "/home/linaro/work"}),
+            "[ -d /home/linaro/work ] || mkdir -p -- /home/linaro/work 2>/dev/null; true");
 }
 
 TEST(ProgramSync, ReadsTheChecksumsAndWhatIsMissing) {
