@@ -159,18 +159,24 @@ std::vector<std::pair<std::vector<std::string>, std::vector<const Node*>>> group
 
 std::string check_command(const SyncRequest& request) {
   std::string command;
-  // `test` is the shell's own: a folder that is there already costs no process.
+  // `test` and `for` are the shell's own: a folder that is there and a path tested cost
+  // no process; sha256sum comes last and replaces the shell (exec), so the whole check
+  // is one process on the node.
   if (!request.workdir.empty()) {
     std::string dir = remote::shell_quote(request.workdir);
     command += "[ -d " + dir + " ] || mkdir -p -- " + dir + " 2>/dev/null; ";
   }
-  if (!request.files.empty()) command += "sha256sum --" + quoted_words(request.files) + " 2>/dev/null; ";
   if (!request.required.empty()) {
     std::vector<std::string> paths;
     for (const auto& r : request.required) paths.push_back(r.path);
     command += "for p in" + quoted_words(paths) + "; do [ -e \"$p\" ] || echo \"missing $p\"; done; ";
   }
-  return command + "true";
+  if (request.files.empty()) return command + "true";
+  return command + "exec sha256sum --" + quoted_words(request.files) + " 2>/dev/null";
+}
+
+bool answered(const remote::Outcome& outcome) {
+  return outcome.end == remote::EventKind::exited && (outcome.exit_code == 0 || outcome.exit_code == 1);
 }
 
 NodeAnswer parse_answer(std::string_view output) {
@@ -228,7 +234,8 @@ Result<SyncReport> sync_files(const std::vector<Node>& nodes, const remote::Ssh&
   auto mine = sums_here.get();
   std::vector<std::vector<std::string>> lacking;
   for (std::size_t i = 0; i < answers.size(); ++i) {
-    if (!answers[i].outcome.ok()) return node_error(ssh, *workers[i], answers[i], "does not answer", options.timeout);
+    if (!answered(answers[i].outcome))
+      return node_error(ssh, *workers[i], answers[i], "does not answer", options.timeout);
     auto answer = parse_answer(answers[i].out);
     for (const auto& r : asked.required)
       if (std::find(answer.missing.begin(), answer.missing.end(), r.path) != answer.missing.end())

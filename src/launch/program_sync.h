@@ -20,6 +20,7 @@
 
 #include "core/inventory.h"
 #include "core/result.h"
+#include "remote/fan_out.h"
 #include "remote/ssh.h"
 
 namespace beowulf::launch {
@@ -47,8 +48,12 @@ struct NodeAnswer {
 
 /// The shell command that makes the working folder, prints the sha256 of each file
 /// (nothing for a missing one) and "missing PATH" for each required path that is not
-/// there; it fails only when the node does not answer.
+/// there; see answered() for its exit status.
 std::string check_command(const SyncRequest& request);
+
+/// Whether a node ran check_command: it exits 0, or 1 when a file is missing there
+/// (sha256sum's status); ssh's own failures are 255.
+bool answered(const remote::Outcome& outcome);
 
 /// The checksums and missing paths in what check_command printed.
 NodeAnswer parse_answer(std::string_view output);
