@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <regex>
 #include <set>
@@ -40,6 +41,46 @@ const NodeProbe* master_probe(const DoctorFacts& facts) {
   if (!m) return nullptr;
   auto it = facts.probes.find(m->name);
   return it == facts.probes.end() ? nullptr : &it->second;
+}
+
+/// The line of NodeProbe::cloud_hosts that has cloud-init rewrite /etc/hosts (and the
+/// hosts block in it) at every boot: the last word, when it is `true` or `template`, or
+/// the header of an /etc/hosts cloud-init rendered. `localhost` only keeps the host's own
+/// line and `false` leaves the file alone: nullopt then, as without cloud-init.
+std::optional<std::string> cloud_init_rewriting_hosts(const std::vector<std::string>& lines) {
+  constexpr std::string_view key = "manage_etc_hosts:";
+  std::optional<std::string> last_word;
+  for (const auto& line : lines) {
+    if (line.find("configured 'manage_etc_hosts' as True") != std::string::npos) {
+      last_word = line;
+      continue;
+    }
+    auto at = line.find(key);
+    if (at == std::string::npos) continue;
+    std::string value;
+    for (char c : line.substr(at + key.size())) {
+      if (c == '#') break;
+      if (!std::isspace(static_cast<unsigned char>(c)) && c != '"' && c != '\'')
+        value += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    last_word = value == "true" || value == "template" ? std::optional(line) : std::nullopt;
+  }
+  return last_word;
+}
+
+Finding cloud_init_warning(const Node& node, const std::string& line) {
+  std::string file = line.substr(0, line.find(':'));
+  if (file == "/etc/hosts")
+    return make("names", node.name, Verdict::warn,
+                "cloud-init rendered /etc/hosts (manage_etc_hosts: true) and rewrites it at every boot: the "
+                "cluster's names go at the next reboot; make it `manage_etc_hosts: localhost` in the user-data "
+                "the board boots with",
+                as_root_on(node, "cloud-init query userdata | grep -n manage_etc_hosts"));
+  return make("names", node.name, Verdict::warn,
+              fmt::format("cloud-init rewrites /etc/hosts at every boot ({}): the cluster's names go at the next reboot",
+                          line),
+              as_root_on(node, fmt::format("sed -i 's/^\\([[:space:]]*manage_etc_hosts:\\).*/\\1 localhost/' {}",
+                                           remote::shell_quote(file))));
 }
 
 }  // namespace
@@ -85,7 +126,10 @@ std::vector<Finding> check_names(const DoctorFacts& facts, const std::vector<Fin
                                        member.address.str()));
       else problems.push_back(fmt::format("{} resolves to {}, not {}", member.name, got, member.address.str()));
     }
-    if (problems.empty()) return make("names", node.name, Verdict::ok, "every member's name resolves to its address");
+    if (problems.empty()) {
+      if (auto line = cloud_init_rewriting_hosts(probe.cloud_hosts)) return cloud_init_warning(node, *line);
+      return make("names", node.name, Verdict::ok, "every member's name resolves to its address");
+    }
     return make("names", node.name, Verdict::fail, "on " + node.name + ": " + join(problems, "; "),
                 fmt::format("beowulf add {}", node.address.str()));
   });

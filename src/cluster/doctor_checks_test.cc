@@ -107,6 +107,30 @@ TEST(DoctorChecks, NamesSeesAHostnameThatIsNotTheInventorys) {
   EXPECT_EQ(v[1].evidence, "on worker001: its hostname is linaro-nano, the inventory says worker001");
 }
 
+// cloud-init with `manage_etc_hosts: true` renders /etc/hosts anew at every boot, and
+// beowulf's hosts block with it: a warning with the line that says so and its fix.
+TEST(DoctorChecks, NamesWarnsOfACloudInitThatRewritesHostsAtEveryBoot) {
+  auto f = healthy();
+  f.probes["worker001"].cloud_hosts = {"/etc/cloud/cloud.cfg.d/50-x.cfg:2:manage_etc_hosts: false",
+                                       "/boot/firmware/user-data:7:manage_etc_hosts: 'True'  # rpi-imager"};
+  f.probes["worker002"].cloud_hosts = {"/etc/hosts:6:# Your system has configured 'manage_etc_hosts' as True.",
+                                       "/etc/cloud/cloud.cfg.d/99-beowulf.cfg:1:manage_etc_hosts: localhost"};
+  auto v = check_names(f, {});
+  ASSERT_EQ(v.size(), 3u);
+  EXPECT_EQ(v[1].verdict, Verdict::warn);
+  EXPECT_EQ(v[1].evidence,
+            "cloud-init rewrites /etc/hosts at every boot (/boot/firmware/user-data:7:manage_etc_hosts: 'True'  # "
+            "rpi-imager): the cluster's names go at the next reboot");
+  EXPECT_EQ(v[1].fix, "ssh -t linaro@198.18.7.11 'sudo sed -i '\\''s/^\\([[:space:]]*manage_etc_hosts:\\).*/\\1 "
+                      "localhost/'\\'' /boot/firmware/user-data'");
+  EXPECT_EQ(v[2].verdict, Verdict::ok) << "the last word (localhost) wins over the rendered header";
+
+  f.probes["worker002"].cloud_hosts.pop_back();
+  auto header = check_names(f, {});
+  EXPECT_EQ(header[2].verdict, Verdict::warn);
+  EXPECT_EQ(header[2].fix, "ssh -t linaro@198.18.7.12 'sudo cloud-init query userdata | grep -n manage_etc_hosts'");
+}
+
 TEST(DoctorChecks, HostKeysNamesTheCloneAndTheOriginal) {
   auto f = healthy();
   f.probes["worker002"].host_keys = f.probes["worker001"].host_keys;

@@ -163,6 +163,18 @@ TEST_F(Doctor, Names_LoopbackFixedByDashDashFixWithAdd) {
   expect_clean();
 }
 
+TEST_F(Doctor, Names_ACloudInitThatRewritesHostsIsAWarningWithItsFix) {
+  sh("node2", "echo 'manage_etc_hosts: true' > /etc/cloud/cloud.cfg.d/50-test.cfg");
+  auto r = doctor({"--no-cpi"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("! names               worker002: cloud-init rewrites /etc/hosts at every boot "
+                               "(/etc/cloud/cloud.cfg.d/50-test.cfg:1:manage_etc_hosts: true): the cluster's names "
+                               "go at the next reboot\n    fix: ssh -t linaro@198.18.7.12 'sudo sed -i "));
+  sh("node2", "sed -i 's/^\\([[:space:]]*manage_etc_hosts:\\).*/\\1 localhost/' /etc/cloud/cloud.cfg.d/50-test.cfg");
+  expect_clean();
+  sh("node2", "rm /etc/cloud/cloud.cfg.d/50-test.cfg");
+}
+
 TEST_F(Doctor, HostKeys_Cloned) {
   ASSERT_TRUE(sim_->fault("node3", "clone-host-keys", "node1").ok());
   auto out = expect_found("✘ host-keys           worker003: shares its ssh host key SHA256:");

@@ -68,6 +68,7 @@ e user_keys "$(cat ~/.ssh/id_*.pub 2>/dev/null)"
 e authorized_keys "$(cat ~/.ssh/authorized_keys 2>/dev/null)"
 e modes "$(stat -c '%a %u %n' ~ ~/.ssh ~/.ssh/authorized_keys 2>/dev/null)"
 e tcp_wrappers "$(grep -Hn -v '^[[:space:]]*\(#\|$\)' /etc/hosts.allow /etc/hosts.deny 2>/dev/null)"
+e cloud_hosts "$(command -v cloud-init >/dev/null && [ ! -e /etc/cloud/cloud-init.disabled ] && grep -HnsE "^[[:space:]]*manage_etc_hosts:|configured 'manage_etc_hosts' as True" /etc/hosts /etc/cloud/cloud.cfg /etc/cloud/cloud.cfg.d/*.cfg /boot/firmware/user-data /boot/user-data /var/lib/cloud/instance/user-data.txt)"
 e mpiexec_path "$(command -v mpiexec)"
 e mpiexec_version "$(mpiexec --version 2>&1 | head -20)"
 e mpicc_path "$(command -v mpicc)"
@@ -145,6 +146,7 @@ void store(NodeProbe& p, const std::string& key, std::string value) {
   else if (key == "authorized_keys") p.authorized_keys = key_lines(value);
   else if (key == "modes") p.modes = parse_modes(value);
   else if (key == "tcp_wrappers") p.tcp_wrappers = lines_of(value);
+  else if (key == "cloud_hosts") p.cloud_hosts = lines_of(value);
   else if (key == "resolved") p.resolved = parse_resolved(value);
   else if (key == "mpiexec_path") p.mpiexec_path = trimmed();
   else if (key == "mpiexec_version") p.mpiexec_version = trimmed();

@@ -75,6 +75,10 @@ struct NodeProbe {
   std::vector<std::string> authorized_keys;  ///< "TYPE BASE64" of each line of ~/.ssh/authorized_keys
   std::vector<PathMode> modes;               ///< ~, ~/.ssh, ~/.ssh/authorized_keys
   std::vector<std::string> tcp_wrappers;     ///< non-comment lines of hosts.allow/deny: "/etc/hosts.deny:3: sshd: ALL"
+  /// Where an enabled cloud-init is told whether to manage /etc/hosts, in the order it
+  /// reads them (the last word wins): "/boot/firmware/user-data:7:manage_etc_hosts: true",
+  /// and the header of an /etc/hosts it rendered. Empty without cloud-init.
+  std::vector<std::string> cloud_hosts;
   std::map<std::string, std::string> resolved;  ///< name -> the IPv4 address it resolves to ("" for none)
   std::string mpiexec_path, mpiexec_version;    ///< `command -v mpiexec`, its --version output
   std::string mpicc_path, mpicc_show;           ///< `command -v mpicc`, its -show/--showme output

@@ -19,6 +19,7 @@ TEST(DoctorProbe, ParsesEveryFact) {
                     line("authorized_keys", "# BEGIN beowulf\nssh-ed25519 AAAAmaster master\n# END beowulf\n") +
                     line("modes", "755 1000 /home/linaro\n700 1000 /home/linaro/.ssh\n- - /home/linaro/.ssh/authorized_keys\n") +
                     line("tcp_wrappers", "/etc/hosts.deny:3:sshd: ALL\n") +
+                    line("cloud_hosts", "/etc/cloud/cloud.cfg:9:manage_etc_hosts: true\n") +
                     line("resolved", "master 198.18.7.10\nworker002 127.0.1.1\nworker003 \n") +
                     line("mpiexec_path", "/usr/bin/mpiexec") + line("interfaces", "eth0 198.18.7.12/24\ndocker0 172.17.0.1/16\n") +
                     line("free_kb", "2048000") + line("listener", "listening") +
@@ -36,6 +37,7 @@ TEST(DoctorProbe, ParsesEveryFact) {
   EXPECT_EQ(p->modes[1].path, "/home/linaro/.ssh");
   EXPECT_FALSE(p->modes[2].exists);
   EXPECT_EQ(p->tcp_wrappers, (std::vector<std::string>{"/etc/hosts.deny:3:sshd: ALL"}));
+  EXPECT_EQ(p->cloud_hosts, (std::vector<std::string>{"/etc/cloud/cloud.cfg:9:manage_etc_hosts: true"}));
   EXPECT_EQ(p->resolved.at("worker002"), "127.0.1.1");
   EXPECT_EQ(p->resolved.at("worker003"), "");
   EXPECT_EQ(p->interfaces.size(), 2u);

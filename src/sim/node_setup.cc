@@ -59,6 +59,7 @@ host_name="$2"
 cgroups="$3"
 shift 3
 for share in "$@"; do
+  [ -d "$share" ] || continue  # an installed beowulf: the tree it was built in is gone
   for d in etc home root tmp run; do
     case "$share" in "/$d"/*)
       mkdir -p "$d${share#/$d}"
