@@ -9,6 +9,10 @@
 
 namespace beowulf::cli {
 
+/// The line's text for `progress` after `seconds` of its phase: "send   8 MiB of 32 MiB
+/// 4 MiB/s  ETA 0:06" (rate and ETA once there is a rate).
+std::string progress_text(const image::Progress& progress, double seconds);
+
 class ProgressLine {
  public:
   ProgressLine();

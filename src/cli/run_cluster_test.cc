@@ -226,6 +226,40 @@ TEST_F(RunOnCluster, BringsAnMpi4pyScriptAndItsInputToEveryNode) {
   }
 }
 
+// Ctrl-C from a terminal, or SIGINT to run's process group from a script: every rank on
+// every node ends, and run says it was interrupted (130), not the 0 hydra exits with.
+TEST_F(RunOnCluster, AnInterruptEndsEveryRankAndExits130) {
+  // The nodes share this machine's process table: pgrep in the master sees every node's
+  // ranks. Waits are bounded polls for what must happen, never a fixed sleep.
+  std::string ranks = "pgrep -cf '^/bin/sleep 4217'";
+  auto r = shell("master", "PATH=" + built_path().substr(5) + "; export PATH\n"
+                           "setsid beowulf run --mpi mpich /bin/sleep 4217 </dev/null >/dev/null 2>run.err &\n"
+                           "job=$!\n"
+                           "for i in $(seq 300); do [ $(" + ranks + ") -ge 4 ] && break; sleep 0.1; done\n"
+                           "echo \"ranks $(" + ranks + ")\"\n"
+                           "kill -INT -$job\n"
+                           "wait $job; echo \"status $?\"\n"
+                           "for i in $(seq 100); do [ $(" + ranks + ") -eq 0 ] && break; sleep 0.1; done\n"
+                           "echo \"left $(" + ranks + ")\"\n"
+                           "cat run.err >&2\n");
+  EXPECT_EQ(r.out, "ranks 4\nstatus 130\nleft 0\n") << r.err;
+
+  // A real Ctrl-C: the ^C character typed on run's terminal (script(1) gives it a
+  // pseudo-terminal and passes our bytes on), which the terminal turns into SIGINT for
+  // its foreground group. hydra alone getting it exits 0.
+  std::string on_terminal = "pgrep -cf '^/bin/sleep 4218'";
+  std::string running = "pgrep -f '^beowulf run --mpi mpich /bin/sleep 4218' >/dev/null";
+  auto t = shell("master", "PATH=" + built_path().substr(5) + "; export PATH\n"
+                           "( for i in $(seq 300); do [ $(" + on_terminal + ") -ge 4 ] && break; sleep 0.1; done\n"
+                           "  printf '\\003'\n"
+                           "  for i in $(seq 300); do " + running + " || break; sleep 0.1; done ) |\n"
+                           "script -qec 'beowulf run --mpi mpich /bin/sleep 4218; echo status $?' /dev/null\n"
+                           "for i in $(seq 100); do [ $(" + on_terminal + ") -eq 0 ] && break; sleep 0.1; done\n"
+                           "echo \"left $(" + on_terminal + ")\"\n");
+  EXPECT_THAT(t.out, HasSubstr("status 130")) << t.out << t.err;
+  EXPECT_THAT(t.out, HasSubstr("left 0\n")) << t.out << t.err;
+}
+
 TEST_F(RunOnCluster, PutsRanksOnlyOnTheChosenNodesWithTheirEnvironment) {
   {
     SCOPED_TRACE("OnlyTheMembersOfW");

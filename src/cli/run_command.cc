@@ -2,7 +2,6 @@
 
 #include <fmt/core.h>
 #include <fmt/ranges.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,8 +13,9 @@
 
 #include "cli/command.h"
 #include "cli/interrupt.h"
+#include "cli/progress_line.h"
 #include "cli/report.h"
-#include "cli/streamed.h"
+#include "cli/foreground_launch.h"
 #include "cluster/members.h"
 #include "core/machine_file.h"
 #include "core/nodeset.h"
@@ -121,6 +121,9 @@ launch::SyncRequest needed_files(const RunOptions& o, const std::string& program
   return request;
 }
 
+/// Transfers smaller than this (every node's copy counted) end too soon for a progress line.
+constexpr std::uint64_t kProgressFrom = 4 << 20;
+
 /// "run: sent sum.py, data.txt to worker[001-003]", one line per group of nodes.
 void report_sent(const launch::SyncReport& report) {
   std::string cwd = std::filesystem::current_path().string();
@@ -164,7 +167,12 @@ Result<Prepared> prepare(const RunOptions& o, const Inventory& inventory, int ca
 
   remote::Ssh ssh;
   if (Status s = remote::ensure_control_dir(ssh.settings().control_dir); !s.ok()) return s.error();
-  auto sent = launch::sync_files(nodes, ssh, request, {.copy = !o.no_sync, .cancel_fd = cancel_fd});
+  ProgressLine line;  // on a terminal only, and only for a large transfer
+  auto show = [&](std::uint64_t done, std::uint64_t total) {
+    if (total >= kProgressFrom) line.update({"send", done, total});
+  };
+  auto sent = launch::sync_files(nodes, ssh, request, {.copy = !o.no_sync, .cancel_fd = cancel_fd, .progress = show});
+  line.finish();
   if (!sent) return sent.error();
   report_sent(*sent);
 
@@ -193,21 +201,13 @@ Result<Prepared> prepare(const RunOptions& o, const Inventory& inventory, int ca
 // nodes with distinct hostnames, and with every node still called linaro-nano. So the
 // launch sets none, and a board's own UCX settings stay the user's.
 
-/// Runs mpiexec streamed, our stdin its stdin (both launchers pass it on to rank 0): on a
-/// terminal its process group gets the terminal, as a shell's job does (Ctrl-C then goes
-/// to mpiexec, which ends every rank), and takes it back after; on a pipe, Ctrl-C comes to
-/// us and kills mpiexec and everything it started.
-int start_mpiexec(const launch::Launch& l, int cancel_fd, bool verbose) {
+/// Runs mpiexec in the foreground (see cli/foreground_launch.h): stdin to rank 0, Ctrl-C
+/// ends every rank and exits 130.
+int start_mpiexec(const launch::Launch& l, int interrupt_fd, bool verbose) {
   auto argv = launch::mpiexec_argv(l);
   if (verbose) fmt::print(stderr, "run: {}\n", fmt::join(argv, " "));
-  bool terminal = ::isatty(0) && ::tcgetpgrp(0) == ::getpgrp();
-  int status = run_streamed(sys::ProcessSpec{.argv = argv, .stdin_from = 0, .take_terminal = terminal}, cancel_fd);
-  if (terminal) {
-    auto old = ::signal(SIGTTOU, SIG_IGN);  // we are in the background until this call
-    ::tcsetpgrp(0, ::getpgrp());
-    ::signal(SIGTTOU, old);
-  }
-  return status;
+  std::fflush(stdout);  // what we printed comes before what mpiexec prints
+  return run_in_foreground(argv, interrupt_fd);
 }
 
 int run_program(const RunOptions& o) {
@@ -247,19 +247,22 @@ Run attach_run(CLI::App& sub) {
   sub.add_option("program", o->program, "the MPI program, then its own arguments")->type_name("PROGRAM");
   sub.prefix_command();
   sub.footer(
-      "Checks that every node it needs answers and has the MPI PROGRAM is built with (by ldd;\n"
-      "for python3 SCRIPT, the MPI mpi4py is built with), brings PROGRAM, every argument that\n"
-      "names a file of yours (under this folder or your home) and each --sync PATH to every\n"
-      "node where it is missing or differs (same absolute path; unchanged files are not sent\n"
-      "again), then starts it with that MPI's mpiexec over the cluster's network, rank 0 on the\n"
-      "master. Standard input goes to rank 0 (a pipe, or this terminal). Files the ranks write\n"
-      "stay on the node that wrote them (gather them with 'beowulf copy --gather'). The output\n"
-      "and the exit status are the program's (non-zero when a rank fails).\n\n"
+      "Checks that every node it needs answers and has the MPI PROGRAM is built with (found by\n"
+      "ldd; for python3 SCRIPT, the MPI mpi4py is built with; --mpi chooses), brings PROGRAM,\n"
+      "every argument that names a file of yours (under this folder or your home) and each\n"
+      "--sync PATH to every node where it is missing or differs (same absolute path; unchanged\n"
+      "files are not sent again; a large transfer shows progress on a terminal), then starts it\n"
+      "with that MPI's mpiexec over the cluster's network, rank 0 on the master (-w/-x: ranks\n"
+      "only on those members). Standard input goes to rank 0 (a pipe, or what you type). Files\n"
+      "the ranks write stay on the node that wrote them (gather them with 'beowulf copy\n"
+      "--gather'). The output and the exit status are the program's (non-zero when a rank\n"
+      "fails); Ctrl-C ends every rank on every node and exits 130.\n\n"
       "Example:\n"
       "  beowulf run beowulf-cpi\n"
       "  printf '100000\\n0\\n' | beowulf run ./icpi\n"
       "  beowulf run -n 8 --env OMP_NUM_THREADS=1 python3 sum.py data.txt\n"
-      "  beowulf run -x worker003 --sync params/ ./my-program --size 1000");
+      "  beowulf run -x worker003 --sync params/ ./my-program --size 1000\n"
+      "  beowulf run -w 'worker[001-004]' --mpi openmpi ./ring_c");
   return [o, &sub] {
     o->command = {o->program};
     auto rest = sub.remaining();

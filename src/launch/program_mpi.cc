@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <regex>
 
+#include "launch/elf_needed.h"
 #include "sys/process.h"
 
 namespace beowulf::launch {
@@ -18,7 +19,12 @@ std::optional<std::string> stdout_of(std::vector<std::string> argv) {
   return r->out;
 }
 
+/// The MPI `path` links: named in its own ELF file when it names it (no process), else
+/// as ldd finds it (a library of a library).
 std::optional<MpiKind> linked_mpi(const std::string& path) {
+  std::string named;
+  for (const auto& library : elf_needed(path)) named += library + "\n";
+  if (auto kind = parse_ldd(named)) return kind;
   auto libraries = stdout_of({"ldd", path});
   return libraries ? parse_ldd(*libraries) : std::nullopt;
 }

@@ -6,9 +6,12 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <future>
 #include <sstream>
 
+#include "remote/control_socket.h"
 #include "remote/fan_out.h"
+#include "remote/mux_session.h"
 #include "sys/process.h"
 
 namespace beowulf::launch {
@@ -77,6 +80,68 @@ Result<std::string> tar_of(const std::vector<std::string>& files) {
   return r->out;
 }
 
+/// A session over the node's master socket as FanOut would have reported an ssh run.
+remote::NodeRun as_node_run(const Node& node, remote::MuxRun&& run) {
+  using remote::EventKind;
+  remote::NodeRun r{node.name, {}, std::move(run.out), std::move(run.err)};
+  switch (run.end) {
+    case remote::MuxEnd::exited: r.outcome = {.end = EventKind::exited, .exit_code = run.exit_code}; break;
+    case remote::MuxEnd::timed_out: r.outcome = {.end = EventKind::timed_out}; break;
+    case remote::MuxEnd::cancelled: r.outcome = {.end = EventKind::cancelled}; break;
+    default: r.outcome = {.end = EventKind::could_not_start, .reason = run.reason}; break;
+  }
+  return r;
+}
+
+/// `command` on every node: over its live master socket where there is one (no ssh
+/// process at all), with the ssh client where there is none (which opens one).
+std::vector<remote::NodeRun> run_on_each(const std::vector<const Node*>& nodes, const remote::Ssh& ssh,
+                                         const std::string& command, const SyncOptions& options) {
+  const auto& settings = ssh.settings();
+  bool sockets_known = settings.multiplex && settings.config_file.empty();
+  std::string here = remote::local_host_name();
+  std::vector<remote::MuxJob> over_sockets;
+  for (const Node* node : nodes)
+    over_sockets.push_back(
+        {sockets_known ? remote::control_socket(settings.control_dir, target_of(*node), here) : "", command});
+  auto muxed = remote::run_over_masters(over_sockets, options.timeout, options.cancel_fd);
+  std::vector<remote::Job> with_ssh;
+  std::vector<std::size_t> which;
+  for (std::size_t i = 0; i < nodes.size(); ++i)
+    if (muxed[i].end == remote::MuxEnd::no_master) {
+      with_ssh.push_back({nodes[i]->name, ssh.run(target_of(*nodes[i]), command)});
+      which.push_back(i);
+    }
+  auto ran = remote::FanOut({.timeout = options.timeout, .cancel_fd = options.cancel_fd}).collect(with_ssh);
+  std::vector<remote::NodeRun> runs;
+  for (std::size_t i = 0; i < nodes.size(); ++i) runs.push_back(as_node_run(*nodes[i], std::move(muxed[i])));
+  for (std::size_t k = 0; k < which.size(); ++k) runs[which[k]] = std::move(ran[k]);
+  return runs;
+}
+
+/// Unpacks the tar stream `bytes` on every node of `group`; `each_done` is called as
+/// each node's copy ends.
+std::vector<remote::NodeRun> send_to(const std::vector<const Node*>& group, const remote::Ssh& ssh,
+                                     const std::string& bytes, const SyncOptions& options,
+                                     const std::function<void()>& each_done) {
+  std::vector<remote::Job> copies;
+  std::vector<remote::NodeRun> runs;
+  for (const Node* node : group) {
+    auto spec = ssh.run(target_of(*node), unpack_command());
+    spec.input = bytes;
+    copies.push_back({node->name, std::move(spec)});
+    runs.push_back({node->name, {}, {}, {}});
+  }
+  auto outcomes = remote::FanOut({.cancel_fd = options.cancel_fd}).run(copies, [&](const remote::Event& e) {
+    if (e.kind == remote::EventKind::err_line) runs[e.job].err += std::string(e.text) + "\n";
+    if (e.kind != remote::EventKind::started && e.kind != remote::EventKind::out_line &&
+        e.kind != remote::EventKind::err_line)
+      each_done();
+  });
+  for (std::size_t i = 0; i < runs.size(); ++i) runs[i].outcome = outcomes[i];
+  return runs;
+}
+
 /// Nodes grouped by the files they lack, groups in the order their first node came.
 std::vector<std::pair<std::vector<std::string>, std::vector<const Node*>>> group_by_files(
     const std::vector<const Node*>& nodes, const std::vector<std::vector<std::string>>& lacking) {
@@ -94,14 +159,24 @@ std::vector<std::pair<std::vector<std::string>, std::vector<const Node*>>> group
 
 std::string check_command(const SyncRequest& request) {
   std::string command;
-  if (!request.workdir.empty()) command += "mkdir -p -- " + remote::shell_quote(request.workdir) + " 2>/dev/null; ";
-  if (!request.files.empty()) command += "sha256sum --" + quoted_words(request.files) + " 2>/dev/null; ";
+  // `test` and `for` are the shell's own: a folder that is there and a path tested cost
+  // no process; sha256sum comes last and replaces the shell (exec), so the whole check
+  // is one process on the node.
+  if (!request.workdir.empty()) {
+    std::string dir = remote::shell_quote(request.workdir);
+    command += "[ -d " + dir + " ] || mkdir -p -- " + dir + " 2>/dev/null; ";
+  }
   if (!request.required.empty()) {
     std::vector<std::string> paths;
     for (const auto& r : request.required) paths.push_back(r.path);
     command += "for p in" + quoted_words(paths) + "; do [ -e \"$p\" ] || echo \"missing $p\"; done; ";
   }
-  return command + "true";
+  if (request.files.empty()) return command + "true";
+  return command + "exec sha256sum --" + quoted_words(request.files) + " 2>/dev/null";
+}
+
+bool answered(const remote::Outcome& outcome) {
+  return outcome.end == remote::EventKind::exited && (outcome.exit_code == 0 || outcome.exit_code == 1);
 }
 
 NodeAnswer parse_answer(std::string_view output) {
@@ -151,19 +226,16 @@ Result<SyncReport> sync_files(const std::vector<Node>& nodes, const remote::Ssh&
   SyncRequest asked = request;
   if (!options.copy) asked.files.clear();
   std::vector<const Node*> workers;
-  std::vector<remote::Job> checks;
-  std::string command = check_command(asked);
-  for (const auto& node : nodes) {
-    if (node.role == Role::master) continue;
-    workers.push_back(&node);
-    checks.push_back({node.name, ssh.run(target_of(node), command)});
-  }
-  auto mine = local_sums(asked.files);
-  remote::FanOut fan({.timeout = options.timeout, .cancel_fd = options.cancel_fd});
-  auto answers = fan.collect(checks);
+  for (const auto& node : nodes)
+    if (node.role != Role::master) workers.push_back(&node);
+  // The master's own checksums are taken while the nodes work on theirs.
+  auto sums_here = std::async(std::launch::async, local_sums, asked.files);
+  auto answers = run_on_each(workers, ssh, check_command(asked), options);
+  auto mine = sums_here.get();
   std::vector<std::vector<std::string>> lacking;
   for (std::size_t i = 0; i < answers.size(); ++i) {
-    if (!answers[i].outcome.ok()) return node_error(ssh, *workers[i], answers[i], "does not answer", options.timeout);
+    if (!answered(answers[i].outcome))
+      return node_error(ssh, *workers[i], answers[i], "does not answer", options.timeout);
     auto answer = parse_answer(answers[i].out);
     for (const auto& r : asked.required)
       if (std::find(answer.missing.begin(), answer.missing.end(), r.path) != answer.missing.end())
@@ -174,17 +246,24 @@ Result<SyncReport> sync_files(const std::vector<Node>& nodes, const remote::Ssh&
     lacking.push_back(differing_files(asked.files, *mine, answer.sums));
   }
 
-  SyncReport report;
-  for (auto& [files, group] : group_by_files(workers, lacking)) {
+  auto groups = group_by_files(workers, lacking);
+  std::vector<std::string> tars;
+  std::uint64_t total = 0;
+  for (const auto& [files, group] : groups) {
     auto bytes = tar_of(files);
     if (!bytes) return bytes.error();
-    std::vector<remote::Job> copies;
-    for (const Node* node : group) {
-      auto spec = ssh.run(target_of(*node), unpack_command());
-      spec.input = *bytes;
-      copies.push_back({node->name, std::move(spec)});
-    }
-    auto copied = remote::FanOut({.cancel_fd = options.cancel_fd}).collect(copies);
+    total += bytes->size() * group.size();
+    tars.push_back(std::move(*bytes));
+  }
+  SyncReport report;
+  std::uint64_t done = 0;
+  if (options.progress && total > 0) options.progress(0, total);
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    const auto& [files, group] = groups[g];
+    auto copied = send_to(group, ssh, tars[g], options, [&] {
+      done += tars[g].size();
+      if (options.progress) options.progress(done, total);
+    });
     SentGroup sent{files, {}};
     for (std::size_t i = 0; i < copied.size(); ++i) {
       if (!copied[i].outcome.ok()) return node_error(ssh, *group[i], copied[i], "send files", options.timeout);

@@ -10,6 +10,8 @@
 // first), so a program running there is not disturbed.
 
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -18,6 +20,7 @@
 
 #include "core/inventory.h"
 #include "core/result.h"
+#include "remote/fan_out.h"
 #include "remote/ssh.h"
 
 namespace beowulf::launch {
@@ -45,8 +48,12 @@ struct NodeAnswer {
 
 /// The shell command that makes the working folder, prints the sha256 of each file
 /// (nothing for a missing one) and "missing PATH" for each required path that is not
-/// there; it fails only when the node does not answer.
+/// there; see answered() for its exit status.
 std::string check_command(const SyncRequest& request);
+
+/// Whether a node ran check_command: it exits 0, or 1 when a file is missing there
+/// (sha256sum's status); ssh's own failures are 255.
+bool answered(const remote::Outcome& outcome);
 
 /// The checksums and missing paths in what check_command printed.
 NodeAnswer parse_answer(std::string_view output);
@@ -67,6 +74,9 @@ struct SyncOptions {
   bool copy = true;                                ///< false (--no-sync): compare and send nothing
   std::chrono::milliseconds timeout{15000};        ///< per node: a node slower than this does not answer
   int cancel_fd = -1;
+  /// Called as each node's copy ends: bytes sent so far, and in all (every node's copy
+  /// counted); not called when nothing is sent.
+  std::function<void(std::uint64_t done, std::uint64_t total)> progress;
 };
 
 /// Files sent, and to which nodes (nodes that lacked the same files form one group).

@@ -12,10 +12,21 @@ TEST(ProgramSync, OneCommandChecksumsTheFilesAndTestsWhatTheLaunchNeeds) {
   SyncRequest request{{"/home/linaro/my cpi", "/home/linaro/data.txt"},
                       {{"/usr/bin/orted", "Open MPI is not installed", "openmpi-bin"}}};
   EXPECT_EQ(check_command(request),
-            "sha256sum -- '/home/linaro/my cpi' /home/linaro/data.txt 2>/dev/null; "
-            "for p in /usr/bin/orted; do [ -e \"$p\" ] || echo \"missing $p\"; done; true");
+            "for p in /usr/bin/orted; do [ -e \"$p\" ] || echo \"missing $p\"; done; "
+            "exec sha256sum -- '/home/linaro/my cpi' /home/linaro/data.txt 2>/dev/null");
   EXPECT_EQ(check_command({}), "true");
-  EXPECT_EQ(check_command({.workdir = "/home/linaro/work"}), "mkdir -p -- /home/linaro/work 2>/dev/null; true");
+  EXPECT_EQ(check_command({.workdir = "/home/linaro/work"}),
+            "[ -d /home/linaro/work ] || mkdir -p -- /home/linaro/work 2>/dev/null; true");
+}
+
+// sha256sum exits 1 when a file is missing on the node: that node answered all the same.
+TEST(ProgramSync, ANodeAnsweredWhenTheCheckExitedZeroOrOne) {
+  using remote::EventKind;
+  EXPECT_TRUE(answered({.end = EventKind::exited, .exit_code = 0}));
+  EXPECT_TRUE(answered({.end = EventKind::exited, .exit_code = 1}));
+  EXPECT_FALSE(answered({.end = EventKind::exited, .exit_code = 255}));
+  EXPECT_FALSE(answered({.end = EventKind::timed_out}));
+  EXPECT_FALSE(answered({.end = EventKind::could_not_start}));
 }
 
 TEST(ProgramSync, ReadsTheChecksumsAndWhatIsMissing) {
