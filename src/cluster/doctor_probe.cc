@@ -201,7 +201,7 @@ Result<NodeProbe> parse_probe(std::string_view output) {
     auto newline = output.find('\n');
     std::string_view header = output.substr(0, newline);
     auto space = header.find(' ');
-    std::size_t length = 0;
+    std::uint64_t length = 0;  // not size_t: a length past a 32-bit size_t must still read as a number
     const char* digits = space == std::string_view::npos ? header.end() : header.data() + space + 1;
     auto [end, ec] = std::from_chars(digits, header.end(), length);
     if (newline == std::string_view::npos || space == 0 || ec != std::errc{} || end != header.end())
@@ -210,8 +210,8 @@ Result<NodeProbe> parse_probe(std::string_view output) {
     output.remove_prefix(newline + 1);
     if (length >= output.size() || output[length] != '\n')  // length + 1 would wrap round at SIZE_MAX
       return Error{.what = fmt::format("probe: the value of '{}' is cut short ({} bytes announced)", key, length)};
-    store(probe, key, std::string(output.substr(0, length)));
-    output.remove_prefix(length + 1);
+    store(probe, key, std::string(output.substr(0, static_cast<std::size_t>(length))));
+    output.remove_prefix(static_cast<std::size_t>(length) + 1);
   }
   return probe;
 }

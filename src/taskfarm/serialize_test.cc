@@ -115,7 +115,7 @@ TEST(Serialize, PaddingIsNeverSentNorHashed) {
 TEST(Serialize, IntegersAreLittleEndianAndLongIsAlwaysEightBytes) {
   EXPECT_EQ(to_bytes(std::uint32_t{0x01020304}), (std::vector<char>{4, 3, 2, 1}));
   EXPECT_EQ(to_bytes(-2L), (std::vector<char>{'\xfe', '\xff', '\xff', '\xff', '\xff', '\xff', '\xff', '\xff'}));
-  EXPECT_EQ(to_bytes(std::size_t{5}), to_bytes(std::uint64_t{5}));
+  EXPECT_EQ(to_bytes(5UL), to_bytes(std::uint64_t{5}));
   EXPECT_EQ(to_bytes(std::string("ab")), (std::vector<char>{2, 0, 0, 0, 0, 0, 0, 0, 'a', 'b'}));
   EXPECT_EQ(to_bytes(true), (std::vector<char>{1}));
   EXPECT_EQ(round_trip(std::pair<long, unsigned long>(-7, 9)), (std::pair<long, unsigned long>(-7, 9)));
@@ -129,13 +129,14 @@ TEST(Serialize, AValueTooWideForTheReceiversTypeIsADecodeError) {
   EXPECT_THROW(from_bytes<bool>("\x02", 1), DecodeError);
 }
 
+// Padded on 32- and 64-bit machines alike (a long and an int would not be on armhf).
 struct WithLong {
   long a;
-  int b;
+  char b;
 };
 
 TEST(Serialize, AStructWithPaddingGoesByMembersWithItsLongWidened) {
-  EXPECT_EQ(to_bytes(WithLong{-1, 2}).size(), 8u + 4u);
+  EXPECT_EQ(to_bytes(WithLong{-1, 2}).size(), 8u + 1u);
   auto back = round_trip(WithLong{-1, 2});
   EXPECT_EQ(back.a, -1);
   EXPECT_EQ(back.b, 2);

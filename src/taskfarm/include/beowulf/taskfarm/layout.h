@@ -43,8 +43,10 @@ struct Describe {
     if constexpr (HasSerializeHook<T>) {
       return std::string("hook:") + typeid(T).name();
     } else if constexpr (wire::Scalar<T>) {
-      const char* kind = std::is_same_v<T, bool> ? "b" : std::is_floating_point_v<T> ? "f"
-                         : std::is_enum_v<T> ? "e" : std::is_signed_v<T> ? "i" : "u";
+      // Plain char is signed on x86 and unsigned on ARM: the same byte on the wire either way.
+      const char* kind = std::is_same_v<T, bool> ? "b" : std::is_same_v<T, char> ? "c"
+                         : std::is_floating_point_v<T> ? "f" : std::is_enum_v<T> ? "e"
+                         : std::is_signed_v<T> ? "i" : "u";
       return kind + std::to_string(wire::scalar_size<T>());
     } else if constexpr (wire::RawBytes<T>) {
       return "raw" + std::to_string(sizeof(T)) + ":" + typeid(T).name();

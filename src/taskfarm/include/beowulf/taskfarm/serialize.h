@@ -2,9 +2,11 @@
 // Serialization of task and result values into byte buffers, the body of one MPI message
 // or one journal record. The encoding is the same on every machine (the portable wire),
 // so an armhf board and an x86_64 master can share a job and a journal:
-//   - integers, enums and bool: little-endian, fixed width; `long`, `unsigned long`
-//     (and so size_t, time_t) always take 8 bytes, and a value that does not fit the
-//     receiver's type is a DecodeError; float and double: IEEE, little-endian;
+//   - integers, enums and bool: little-endian, fixed width; `long` and `unsigned long`
+//     always take 8 bytes, and a value that does not fit the receiver's type is a
+//     DecodeError (size_t is unsigned int on 32-bit boards, 4 bytes there: the layout
+//     check refuses a cluster that mixes them; send std::uint64_t); float and double:
+//     IEEE, little-endian;
 //   - std::string, std::vector, std::array, std::optional, std::pair: a u64 length,
 //     then the elements;
 //   - a struct with no padding and no floats (std::has_unique_object_representations):
