@@ -330,7 +330,7 @@ Run attach_image(CLI::App& sub) {
   prepare->add_option("--dns", o->dns, "DNS servers with --address")->delimiter(',');
   prepare->add_option("--authorized-key", o->key_file, "the public key to authorize (default: yours, ~/.ssh/id_ed25519.pub)");
   prepare->add_flag("--password-stdin", o->password_stdin, "read a login password from stdin (stored only as a yescrypt hash)");
-  prepare->add_option("--wifi-ssid", o->wifi_ssid, "join this Wi-Fi network (DHCP); its passphrase is read from stdin, after the password");
+  prepare->add_option("--wifi-ssid", o->wifi_ssid, "join this Wi-Fi network (with --address, at that address; else DHCP); its passphrase is read from stdin, after the password");
   prepare->add_option("--wifi-country", o->wifi_country, "the Wi-Fi's country code, GB, US, DE (with --wifi-ssid)")->needs(prepare->get_option("--wifi-ssid"));
   prepare->footer(R"(The user may use sudo without a password (as Raspberry Pi OS's first user and
 cloud-init's default user do); ssh takes keys only. The host key is made here and the
@@ -350,7 +350,7 @@ Example:
   burn->add_option("--user", o->user, "the user to make, or the image's (default linaro)");
   burn->add_option("--authorized-key", o->key_file, "the key to authorize (default: yours, ~/.ssh/id_ed25519.pub)");
   burn->add_flag("--password-stdin", o->password_stdin, "read a login password from stdin (stored only as a yescrypt hash)");
-  burn->add_option("--wifi-ssid", o->wifi_ssid, "join this Wi-Fi network (DHCP); its passphrase is read from stdin, after the password");
+  burn->add_option("--wifi-ssid", o->wifi_ssid, "join this Wi-Fi network (with --address, at that address; else DHCP); its passphrase is read from stdin, after the password");
   burn->add_option("--wifi-country", o->wifi_country, "the Wi-Fi's country code, GB, US, DE (with --wifi-ssid)")->needs(burn->get_option("--wifi-ssid"));
   burn->add_flag("--yes,-y", o->yes, "do not ask before writing");
   burn->footer(R"(Each card is written, verified, then prepared as 'image prepare' does, with its own

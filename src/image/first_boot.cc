@@ -141,35 +141,27 @@ std::string cloud_meta_data(const FirstBoot& boot) {
   return fmt::format("instance-id: {}\nlocal-hostname: {}\n", quoted(boot.instance_id), quoted(boot.hostname));
 }
 
-std::string cloud_network_config(const FirstBoot& boot) {
-  if (!boot.address && !boot.wifi) return {};
-  std::string out = "network:\n  version: 2\n";
-  if (boot.address) {
-    const auto& a = *boot.address;
-    out += "  ethernets:\n    wired:\n      match:\n        name: \"e*\"\n      dhcp4: false\n";
-    out += fmt::format("      addresses: [{}]\n", quoted(a.cidr()));
-    if (a.gateway) out += fmt::format("      routes:\n        - to: 0.0.0.0/0\n          via: {}\n", quoted(a.gateway->str()));
-    if (!a.dns.empty()) {
-      std::string servers;
-      for (const auto& d : a.dns) servers += (servers.empty() ? "" : ", ") + quoted(d.str());
-      out += fmt::format("      nameservers:\n        addresses: [{}]\n", servers);
-    }
-  }
-  if (boot.wifi) {
-    out += fmt::format("  wifis:\n    wlan0:\n      dhcp4: true\n      regulatory-domain: {}\n      access-points:\n"
-                       "        {}:\n          password: {}\n",
-                       quoted(boot.wifi->country), quoted(boot.wifi->ssid), quoted(boot.wifi->psk));
+namespace {
+
+/// A network-config v2 interface's IPv4 settings (at 6 spaces): `address`, or DHCP.
+std::string cloud_ipv4(const std::optional<StaticAddress>& address) {
+  if (!address) return "      dhcp4: true\n";
+  const auto& a = *address;
+  std::string out = fmt::format("      dhcp4: false\n      addresses: [{}]\n", quoted(a.cidr()));
+  if (a.gateway) out += fmt::format("      routes:\n        - to: 0.0.0.0/0\n          via: {}\n", quoted(a.gateway->str()));
+  if (!a.dns.empty()) {
+    std::string servers;
+    for (const auto& d : a.dns) servers += (servers.empty() ? "" : ", ") + quoted(d.str());
+    out += fmt::format("      nameservers:\n        addresses: [{}]\n", servers);
   }
   return out;
 }
 
-std::string nm_keyfile(const FirstBoot& boot, std::string_view uuid) {
-  if (!boot.address) return {};
-  const auto& a = *boot.address;
-  std::string out = fmt::format("# Written by beowulf image prepare.\n[connection]\nid=beowulf-wired\nuuid={}\ntype=ethernet\n"
-                                "autoconnect=true\nautoconnect-priority=100\n\n[ethernet]\n\n[ipv4]\nmethod=manual\n",
-                                uuid);
-  out += fmt::format("address1={}{}\n", a.cidr(), a.gateway ? "," + a.gateway->str() : "");
+/// A NetworkManager keyfile's [ipv4] and [ipv6] sections: `address`, or DHCP.
+std::string nm_ip(const std::optional<StaticAddress>& address) {
+  if (!address) return "[ipv4]\nmethod=auto\n\n[ipv6]\nmethod=auto\n";
+  const auto& a = *address;
+  std::string out = fmt::format("[ipv4]\nmethod=manual\naddress1={}{}\n", a.cidr(), a.gateway ? "," + a.gateway->str() : "");
   if (!a.dns.empty()) {
     out += "dns=";
     for (const auto& d : a.dns) out += d.str() + ";";
@@ -178,12 +170,32 @@ std::string nm_keyfile(const FirstBoot& boot, std::string_view uuid) {
   return out + "\n[ipv6]\nmethod=auto\n";
 }
 
+}  // namespace
+
+std::string cloud_network_config(const FirstBoot& boot) {
+  if (!boot.address && !boot.wifi) return {};
+  std::string out = "network:\n  version: 2\n";
+  if (!boot.wifi) return out + "  ethernets:\n    wired:\n      match:\n        name: \"e*\"\n" + cloud_ipv4(boot.address);
+  return out + "  wifis:\n    wlan0:\n" + cloud_ipv4(boot.address) +
+         fmt::format("      regulatory-domain: {}\n      access-points:\n        {}:\n          password: {}\n",
+                     quoted(boot.wifi->country), quoted(boot.wifi->ssid), quoted(boot.wifi->psk));
+}
+
+std::string nm_keyfile(const FirstBoot& boot, std::string_view uuid) {
+  if (!boot.address || boot.wifi) return {};
+  return fmt::format("# Written by beowulf image prepare.\n[connection]\nid=beowulf-wired\nuuid={}\ntype=ethernet\n"
+                     "autoconnect=true\nautoconnect-priority=100\n\n[ethernet]\n\n{}",
+                     uuid, nm_ip(boot.address));
+}
+
 std::string nm_wifi_keyfile(const FirstBoot& boot, std::string_view uuid) {
   if (!boot.wifi) return {};
-  return fmt::format("# Written by beowulf image prepare.\n[connection]\nid=beowulf-wifi\nuuid={}\ntype=wifi\nautoconnect=true\n\n"
-                     "[wifi]\nmode=infrastructure\nssid={}\n\n[wifi-security]\nkey-mgmt=wpa-psk\npsk={}\n\n"
-                     "[ipv4]\nmethod=auto\n\n[ipv6]\nmethod=auto\n",
-                     uuid, boot.wifi->ssid, boot.wifi->psk);
+  // Priority 100: on Raspberry Pi OS this profile, with the address, wins over the one
+  // custom.toml's [wlan] makes for the same network (which still sets the country).
+  return fmt::format("# Written by beowulf image prepare.\n[connection]\nid=beowulf-wifi\nuuid={}\ntype=wifi\n"
+                     "autoconnect=true\nautoconnect-priority=100\n\n"
+                     "[wifi]\nmode=infrastructure\nssid={}\n\n[wifi-security]\nkey-mgmt=wpa-psk\npsk={}\n\n{}",
+                     uuid, boot.wifi->ssid, boot.wifi->psk, nm_ip(boot.address));
 }
 
 std::string sudoers_nopasswd(std::string_view user) {

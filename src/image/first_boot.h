@@ -44,7 +44,7 @@ struct FirstBoot {
   std::string host_public_key;
   std::vector<std::string> hosts;      ///< "192.168.1.11 worker001" for every planned node
   std::string instance_id;             ///< cloud-init's: new for each card
-  std::optional<Wifi> wifi;            ///< joined with DHCP; none: wired only
+  std::optional<Wifi> wifi;            ///< joined with `address` when given (the wired one then keeps DHCP), else DHCP
 };
 
 /// Parses --address "192.168.1.11/24" with --gateway and --dns. Refuses a malformed

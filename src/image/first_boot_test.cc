@@ -58,6 +58,24 @@ TEST(FirstBoot, TheWifiKeyIsWhatWpaPassphrasePrints) {
   EXPECT_NE(cloud_network_config(boot).find("  wifis:\n    wlan0:\n      dhcp4: true\n"), std::string::npos);
 }
 
+// A board that joins the cluster over Wi-Fi (a Pi Zero) has its static address there; the
+// wired interface keeps DHCP.
+TEST(FirstBoot, WithWifiTheStaticAddressIsTheWifis) {
+  auto address = parse_static_address("192.168.1.11/24", "192.168.1.1", {"192.168.1.1"});
+  ASSERT_TRUE(address.ok());
+  FirstBoot boot{.hostname = "worker001", .user = "pi", .address = *address, .wifi = *make_wifi("IEEE", "password", "GB")};
+  EXPECT_EQ(cloud_network_config(boot),
+            "network:\n  version: 2\n  wifis:\n    wlan0:\n      dhcp4: false\n      addresses: [\"192.168.1.11/24\"]\n"
+            "      routes:\n        - to: 0.0.0.0/0\n          via: \"192.168.1.1\"\n"
+            "      nameservers:\n        addresses: [\"192.168.1.1\"]\n      regulatory-domain: \"GB\"\n"
+            "      access-points:\n        \"IEEE\":\n          password: "
+            "\"f42c6fc52df0ebef9ebb4b90b38a5f902e83fe1b135a70e23aed762e9710a12e\"\n");
+  EXPECT_EQ(nm_keyfile(boot, "u"), "") << "no wired profile: it would claim the same address";
+  EXPECT_NE(nm_wifi_keyfile(boot, "u").find("[ipv4]\nmethod=manual\naddress1=192.168.1.11/24,192.168.1.1\ndns=192.168.1.1;\n"),
+            std::string::npos)
+      << nm_wifi_keyfile(boot, "u");
+}
+
 TEST(FirstBoot, TheHostsBlockIsBeowulfsManagedBlock) {
   EXPECT_EQ(hosts_block({"192.168.1.11 worker001", "192.168.1.12 worker002"}),
             "# BEGIN beowulf\n192.168.1.11 worker001\n192.168.1.12 worker002\n# END beowulf\n");

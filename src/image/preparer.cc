@@ -27,6 +27,13 @@ Status write_boot(FatFs& fat, const std::string& name, const std::string& conten
   return {};
 }
 
+/// The NetworkManager profile that carries the board's address: the Wi-Fi's when it joins
+/// one (with the static address, or DHCP), else the wired one's.
+Status write_address_keyfile(ExtFs& fs, const FirstBoot& boot, Changed& changed) {
+  if (boot.wifi) return write_nm_keyfile(fs, "beowulf-wifi", nm_wifi_keyfile(boot, random_uuid()), changed);
+  return write_nm_keyfile(fs, "beowulf-wired", nm_keyfile(boot, random_uuid()), changed);
+}
+
 /// Password-less sudo for the user, or a note when the image has no sudo.
 Status sudo(ExtFs& fs, const std::string& user, PrepareResult& result) {
   if (fs.exists("/etc/sudoers.d")) return allow_sudo_without_password(fs, user, result.changed);
@@ -51,8 +58,10 @@ Status prepare_raspios(const std::string& path, const FirstBoot& boot, PrepareRe
   if (auto ok = set_names(*fs, boot.hostname, boot.hosts, result.changed); !ok) return ok;
   if (auto ok = install_host_key(*fs, key, true, result.changed); !ok) return ok;
   if (auto ok = sudo(*fs, boot.user, result); !ok) return ok;
-  if (boot.address)  // Wi-Fi: custom.toml's [wlan], which init_config turns into a connection
-    if (auto ok = write_nm_keyfile(*fs, "beowulf-wired", nm_keyfile(boot, random_uuid()), result.changed); !ok) return ok;
+  // Wi-Fi: custom.toml's [wlan], which init_config turns into a connection (DHCP); a
+  // static address goes into a profile of our own, wired or for that network.
+  if (boot.address)
+    if (auto ok = write_address_keyfile(*fs, boot, result.changed); !ok) return ok;
   return fs->close();
 }
 
@@ -79,10 +88,8 @@ Status prepare_ext_root(const std::string& path, const FirstBoot& boot, PrepareR
   if (auto ok = install_host_key(*fs, key, false, result.changed); !ok) return ok;
   if (auto ok = sudo(*fs, boot.user, result); !ok) return ok;
   bool nm = fs->exists("/etc/NetworkManager");
-  if (boot.address && nm)
-    if (auto ok = write_nm_keyfile(*fs, "beowulf-wired", nm_keyfile(boot, random_uuid()), result.changed); !ok) return ok;
-  if (boot.wifi && nm)
-    if (auto ok = write_nm_keyfile(*fs, "beowulf-wifi", nm_wifi_keyfile(boot, random_uuid()), result.changed); !ok) return ok;
+  if ((boot.address || boot.wifi) && nm)
+    if (auto ok = write_address_keyfile(*fs, boot, result.changed); !ok) return ok;
   if (boot.address && !nm)
     result.notes.push_back(fmt::format("the image has no NetworkManager: give the board {} yourself (or reserve it in your DHCP server)",
                                        boot.address->cidr()));

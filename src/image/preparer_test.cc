@@ -99,6 +99,23 @@ TEST_F(Preparer, RaspberryPiOs12GetsCustomTomlAndTheHostKeyOnItsRoot) {
   expect_clean(card);
 }
 
+// A board on Wi-Fi: custom.toml joins the network and sets the country; the static address
+// goes into a Wi-Fi profile that wins over [wlan]'s, and no wired profile claims it too.
+TEST_F(Preparer, ARaspberryPiOsCardOnWifiHasItsAddressOnTheWifi) {
+  std::string card = make_vendor_card(Vendor::raspios);
+  auto boot = first_boot();
+  boot.wifi = *make_wifi("IEEE", "password", "GB");
+  ASSERT_TRUE(prepare_card(card, boot).ok());
+  EXPECT_NE(boot_file(card, "custom.toml").find("[wlan]\ncountry = 'GB'"), std::string::npos);
+  std::string nm = root(card, "cat /etc/NetworkManager/system-connections/beowulf-wifi.nmconnection");
+  EXPECT_NE(nm.find("autoconnect-priority=100\n"), std::string::npos) << nm;
+  EXPECT_NE(nm.find("ssid=IEEE\n"), std::string::npos) << nm;
+  EXPECT_NE(nm.find("[ipv4]\nmethod=manual\naddress1=192.168.1.11/24,192.168.1.1\n"), std::string::npos) << nm;
+  EXPECT_EQ(mode_owner(card, "/etc/NetworkManager/system-connections/beowulf-wifi.nmconnection"), "0600 0 0");
+  EXPECT_EQ(root(card, "ls /etc/NetworkManager/system-connections").find("beowulf-wired"), std::string::npos);
+  expect_clean(card);
+}
+
 TEST_F(Preparer, AClonedRaspberryPiOsCardGetsItsFirstBootHookBack) {
   std::string card = make_vendor_card(Vendor::raspios_cloned);
   auto result = prepare_card(card, first_boot());
@@ -142,7 +159,6 @@ TEST_F(Preparer, DebiansCloudInitAcceptsTheSeed) {
   if (sys::find_on_path("cloud-init").empty()) GTEST_SKIP() << "cloud-init is not installed (scripts/install-deps installs it)";
   std::string card = make_vendor_card(Vendor::cloud_init);
   auto boot = first_boot();
-  boot.wifi = *make_wifi("IEEE", "password", "GB");
   ASSERT_TRUE(prepare_card(card, boot).ok());
   std::string user_data = boot_file(card, "user-data");
   // Debian's own cloud-init reads the user-data as valid
@@ -160,6 +176,16 @@ TEST_F(Preparer, DebiansCloudInitAcceptsTheSeed) {
                           "    print(i['name'], s['type'], s['address'], s['prefix'], s['routes'][0]['gateway'], s['dns_nameservers'])\n",
                           path("network-config")});
   EXPECT_EQ(parsed.out, "wired static 192.168.1.11 24 192.168.1.1 ['192.168.1.1']\n");
+  // With Wi-Fi the address is the Wi-Fi's. Debian 12's cloud-init parses `wifis:` only by
+  // passing it to netplan (as Raspberry Pi OS 13 and Ubuntu do), so here: YAML that says it.
+  boot.wifi = *make_wifi("IEEE", "password", "GB");
+  testing::write_text(path("network-config"), cloud_network_config(boot));
+  auto wifi = must_run({"/usr/bin/python3", "-c",
+                        "import sys, yaml\n"
+                        "w = yaml.safe_load(open(sys.argv[1]))['network']['wifis']['wlan0']\n"
+                        "print(w['addresses'], w['routes'][0]['via'], list(w['access-points']), w['regulatory-domain'])\n",
+                        path("network-config")});
+  EXPECT_EQ(wifi.out, "['192.168.1.11/24'] 192.168.1.1 ['IEEE'] GB\n");
 }
 
 TEST_F(Preparer, AnImageOfNoKnownKindIsRefusedBeforeAnythingIsWritten) {
