@@ -93,6 +93,9 @@ TEST_F(TimeOnCluster, WorkersFollowTheMasterAndASecondRunChangesNothing) {
   }
   {
     SCOPED_TRACE("AWrongPasswordIsNamedPerNode");
+    // add gives the members password-less sudo; a board added by an older beowulf has none.
+    auto older = sim().exec("node1", {"rm", "/etc/sudoers.d/zz_beowulf-nopasswd"});
+    ASSERT_TRUE(older.ok() && older->exit_code == 0) << (older ? older->err : older.error().message());
     auto wrong = beowulf({"time", "up", "-w", "worker001", "--password-stdin"}, "not-the-password\n");
     EXPECT_EQ(wrong.exit_code, 1);
     EXPECT_THAT(wrong.err, HasSubstr("beowulf: error: worker001 (" + sim().address("node1") +
