@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <string>
 
 namespace beowulf::sys {
@@ -116,6 +117,18 @@ bool becomes(int pty, bool echoes) {
   return false;
 }
 
+/// Whether process `pid` is stopped (state T in /proc/PID/stat), once it is (within 10 s).
+bool stopped(pid_t pid) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    auto after_name = text.rfind(") ");
+    if (after_name != std::string::npos && text.substr(after_name + 2, 1) == "T") return true;
+  }
+  return false;
+}
+
 TEST(PasswordTerminal, CtrlZGivesTheShellItsEchoBackAndFgTakesItAgain) {
   int pty = -1;
   pid_t session = forkpty(&pty, nullptr, nullptr, nullptr);
@@ -142,6 +155,9 @@ TEST(PasswordTerminal, CtrlZGivesTheShellItsEchoBackAndFgTakesItAgain) {
   ASSERT_NE(group, session);
   kill(-group, SIGTSTP);
   EXPECT_TRUE(becomes(pty, true)) << "stopped at the prompt with echo still off";
+  // Echo comes back just before the reader stops itself: a SIGCONT sent in between would
+  // be spent before the stop, and the reader would then wait for one forever.
+  ASSERT_TRUE(stopped(group)) << "the prompt gave echo back but did not stop";
   kill(-group, SIGCONT);
   EXPECT_TRUE(becomes(pty, false)) << "continued with echo on";
   ASSERT_EQ(write(pty, "s3cret\n", 7), 7);
