@@ -2,23 +2,17 @@
 
 #include <gtest/gtest.h>
 
+#include "cluster/test_members.h"
+
 namespace beowulf::cluster {
 namespace {
 
 Inventory four_nodes() {
   Inventory inventory;
-  auto put = [&](const char* name, const char* address, Role role) {
-    Node n;
-    n.name = name;
-    n.address = parse_ipv4(address).value();
-    n.user = "linaro";
-    n.role = role;
-    EXPECT_TRUE(inventory.put(n).ok());
-  };
-  put("linaro-nano", "198.18.0.10", Role::master);
-  put("worker001", "198.18.0.11", Role::worker);
-  put("worker002", "198.18.0.12", Role::worker);
-  put("worker003", "198.18.0.13", Role::worker);
+  put_member(inventory, "linaro-nano", "198.18.0.10", Role::master);
+  put_member(inventory, "worker001", "198.18.0.11", Role::worker);
+  put_member(inventory, "worker002", "198.18.0.12", Role::worker);
+  put_member(inventory, "worker003", "198.18.0.13", Role::worker);
   return inventory;
 }
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "cluster/test_members.h"
+
 namespace beowulf::cluster {
 namespace {
 
@@ -10,16 +12,8 @@ Inventory two_nodes(bool with_subnet) {
   if (with_subnet) {
     EXPECT_TRUE(inventory.set_subnet(Subnet{parse_ipv4("198.18.0.0").value(), 16}).ok());
   }
-  auto put = [&](const char* name, const char* address, Role role) {
-    Node n;
-    n.name = name;
-    n.address = parse_ipv4(address).value();
-    n.user = "linaro";
-    n.role = role;
-    EXPECT_TRUE(inventory.put(n).ok());
-  };
-  put("linaro-nano", "198.18.0.10", Role::master);
-  put("worker001", "198.18.0.11", Role::worker);
+  put_member(inventory, "linaro-nano", "198.18.0.10", Role::master);
+  put_member(inventory, "worker001", "198.18.0.11", Role::worker);
   return inventory;
 }
 
