@@ -13,6 +13,7 @@
 
 #include "cli/command.h"
 #include "cli/interrupt.h"
+#include "cli/nested_beowulf.h"
 #include "cli/password_options.h"
 #include "cli/report.h"
 #include "cluster/doctor.h"
@@ -21,7 +22,7 @@
 #include "core/machine_file.h"
 #include "core/printable.h"
 #include "launch/program_sync.h"
-#include "remote/fan_out.h"
+#include "remote/ssh.h"
 #include "slurm/slurm_doctor.h"
 #include "sys/inventory_file.h"
 #include "sys/password_input.h"
@@ -53,7 +54,7 @@ std::vector<std::string> readd_addresses(const std::vector<cluster::Finding>& fi
 
 /// --fix's second part: `beowulf add` again for those nodes (it asks the boards' password
 /// once and rewrites their hosts blocks, keys and known_hosts). False when it failed.
-/// It runs as a FanOut job in its own process group: Ctrl-C (SIGTERM, SIGHUP) makes
+/// It runs in its own process group (cli/nested_beowulf.h): Ctrl-C (SIGTERM, SIGHUP) makes
 /// `cancel_fd` readable, and that ends the nested add and every process it started.
 bool readd(const std::vector<std::string>& addresses, const DoctorCliOptions& o, int cancel_fd) {
   std::string list;
@@ -72,22 +73,23 @@ bool readd(const std::vector<std::string>& addresses, const DoctorCliOptions& o,
   std::vector<std::string> argv = {"/proc/self/exe", "add"};
   argv.insert(argv.end(), addresses.begin(), addresses.end());
   argv.push_back("--password-stdin");
-  remote::FanOut fan({.fanout = 1, .timeout = std::chrono::minutes(5), .cancel_fd = cancel_fd});
-  std::vector<remote::Job> jobs = {{"add", sys::ProcessSpec{.argv = argv, .input = *password + "\n"}}};
-  auto runs = fan.collect(jobs);
+  sys::ProcessSpec spec{.argv = argv, .input = *password + "\n"};
+  auto r = run_nested(spec, cancel_fd, std::chrono::minutes(5));
   sys::wipe(*password);
-  sys::wipe(jobs.front().spec.input);
-  const remote::NodeRun& r = runs.front();
-  if (r.outcome.end == remote::EventKind::cancelled) {
+  sys::wipe(spec.input);
+  if (!r) {
+    std::cerr << fmt::format("could not fix: beowulf add {}: {}\n", list, r.error().what);
+    return false;
+  }
+  if (r->cancelled && !r->result.timed_out) {
     std::cerr << fmt::format("interrupted: beowulf add {} was stopped\n", list);
     return false;
   }
-  bool ok = r.outcome.ok();
+  bool ok = r->result.ok();
   std::cerr << (ok ? fmt::format("fixed: beowulf add {}\n", list)
                    : fmt::format("could not fix: beowulf add {}: {}", list,
-                                 r.outcome.end == remote::EventKind::exited      ? printable(r.out + r.err)
-                                 : r.outcome.end == remote::EventKind::timed_out ? "it did not end within 5 minutes\n"
-                                                                                 : r.outcome.reason + "\n"));
+                                 r->result.timed_out ? "it did not end within 5 minutes\n"
+                                                     : printable(r->result.out + r->result.err)));
   return ok;
 }
 

@@ -5,11 +5,15 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <fmt/core.h>
 
+#include <chrono>
+#include <fstream>
 #include <optional>
+#include <thread>
 
 #include "sim/sim.h"
 
@@ -160,6 +164,71 @@ TEST_F(Doctor, Names_LoopbackFixedByDashDashFixWithAdd) {
   auto fixed = beowulf({"doctor", "--no-cpi", "--fix", "--yes", "--password-stdin"}, "linaro\n");
   EXPECT_THAT(fixed.err, HasSubstr("fixed: beowulf add 198.18.7.12\n"));
   EXPECT_EQ(fixed.exit_code, 0) << fixed.out << fixed.err;
+  expect_clean();
+}
+
+/// The parent of process `pid` (no pid namespace in a sim: one numbering); 0 when gone.
+pid_t parent_of(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.starts_with("PPid:")) return std::stoi(line.substr(5));
+  return 0;
+}
+
+/// Whether `pid` still runs (a zombie not yet reaped counts as ended).
+bool running(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.starts_with("State:")) return line.find('Z') == std::string::npos;
+  return false;
+}
+
+TEST_F(Doctor, Names_SigtermDuringTheFixEndsTheNestedAddAndItsChildrenAndExits130) {
+  sh("node2", "sed -i '1i 127.0.1.1 worker002' /etc/hosts");
+  // The nested add's first step is ssh-keyscan: a stand-in first on PATH that never ends,
+  // so the add is surely running when doctor is signalled.
+  sh("master",
+     "mkdir -p ~/stall && printf '#!/bin/sh\\necho $$ > ~/stall/keyscan.pid\\nexec sleep 600\\n' > "
+     "~/stall/ssh-keyscan && chmod +x ~/stall/ssh-keyscan",
+     "linaro");
+  std::string path = fmt::format("PATH=/home/linaro/stall:{0}/src/cli:/usr/local/bin:/usr/bin:/bin", BEOWULF_BINARY_DIR);
+  auto argv = sim_->exec_argv("master", {"env", path, "beowulf", "doctor", "--no-cpi", "--fix", "--yes",
+                                         "--password-stdin"}, "linaro");
+  ASSERT_TRUE(argv.ok());
+  auto doctor = sys::Process::start({.argv = *argv});
+  ASSERT_TRUE(doctor.ok()) << doctor.error().message();
+  ASSERT_EQ(write(doctor->stdin_fd(), "linaro\n", 7), 7);
+  doctor->close_stdin();
+
+  pid_t keyscan = 0;
+  for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120); keyscan == 0;) {
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "the nested add never reached ssh-keyscan";
+    auto pid = sim_->exec("master", {"cat", "/home/linaro/stall/keyscan.pid"});
+    if (pid.ok() && pid->exit_code == 0 && !pid->out.empty()) keyscan = std::stoi(pid->out);
+    else std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  pid_t add = parent_of(keyscan);
+  pid_t doctor_pid = parent_of(add);
+  ASSERT_GT(doctor_pid, 0);
+  std::ifstream cmdline("/proc/" + std::to_string(doctor_pid) + "/cmdline");
+  std::string command((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
+  ASSERT_THAT(command, HasSubstr(std::string("doctor\0", 7)));
+
+  ASSERT_EQ(kill(doctor_pid, SIGTERM), 0);
+  sys::ProcessResult ended;
+  doctor->wait(ended);
+  EXPECT_EQ(ended.exit_code, 130);
+  char buffer[65536];
+  ssize_t n = read(doctor->stderr_fd(), buffer, sizeof buffer);
+  EXPECT_THAT(std::string(buffer, n > 0 ? n : 0), HasSubstr("interrupted: beowulf add 198.18.7.12 was stopped\n"));
+  for (pid_t pid : {add, keyscan}) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);  // the node's holder reaps them
+    while (running(pid) && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_FALSE(running(pid)) << pid << " outlived doctor";
+  }
+  sh("master", "rm -r ~/stall", "linaro");
+  sh("node2", "sed -i '/^127.0.1.1 worker002$/d' /etc/hosts");
   expect_clean();
 }
 
