@@ -68,6 +68,18 @@ TEST_F(Slurm, UpProvesItselfIsIdempotentAndDownLeavesNothing) {
     EXPECT_EQ(r.out, "linaro-nano\nworker001\nworker002\nworker003\n");
   }
   {
+    SCOPED_TRACE("RunSlurmSubmitsCpiFollowsItsOutputAndExitsWithItsStatus");
+    auto r = shell("master", "cd && export " + built_path() + " && beowulf run --slurm -n 4 beowulf-cpi");
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_THAT(r.err, ::testing::ContainsRegex("run: submitted batch job [0-9]+ \\(4 tasks\\); its output, also in "
+                                                "slurm-[0-9]+\\.out, follows\n"));
+    for (int rank = 0; rank < 4; ++rank) EXPECT_THAT(r.out, HasSubstr(fmt::format("Process {} of 4 is on ", rank)));
+    EXPECT_THAT(r.out, HasSubstr("pi is approximately 3.14159265"));
+    auto failed = shell("master", "cd && export " + built_path() + " && beowulf run --slurm --mpi mpich -n 1 -w worker002 false");
+    EXPECT_EQ(failed.exit_code, 1) << failed.out << failed.err;
+    EXPECT_EQ(shell("master", "cd && rm slurm-*.out").exit_code, 0);
+  }
+  {
     SCOPED_TRACE("ATaskFarmJobRequeuedResumesFromItsJournal");
     // examples/primes.sbatch on every node; once its journal holds some ranges the job is
     // requeued (what Slurm does when a node fails), then let go as soon as its nodes are
