@@ -53,6 +53,7 @@
 #include "beowulf/taskfarm/serialize.h"
 #include "beowulf/taskfarm/session.h"
 #include "beowulf/taskfarm/task_runner.h"
+#include "beowulf/taskfarm/todo_list.h"
 #include "beowulf/taskfarm/wire.h"
 #include "beowulf/taskfarm/worker.h"
 
@@ -264,15 +265,18 @@ class TaskFarm {
     call_ = next_call_++;
     tasks_ = tasks;
     control_ = FarmControl<Task>{};
-    done_.clear();
     hashes_.clear();
     done_count_ = 0;
-    todo_.clear();
     cursor_ = 0;
-    done_.reserve(tasks.size());
-    todo_.reserve(tasks.size());
-    if (journal_.is_open()) hashes_.reserve(tasks.size());
-    for (std::size_t i = 0; i < tasks_.size(); ++i) enqueue(i, deliver);
+    if (journal_.is_open()) {  // each task looked up first
+      done_.clear();
+      todo_.reset(0);
+      hashes_.reserve(tasks.size());
+      for (std::size_t i = 0; i < tasks_.size(); ++i) enqueue(i, deliver);
+    } else {
+      done_.assign(tasks.size(), 0);
+      todo_.reset(tasks.size());
+    }
     reporter_.start(tasks.size(), done_count_);
     for (;;) {
       absorb_submitted(deliver);
@@ -396,11 +400,11 @@ class TaskFarm {
     b.call = call_;
     b.begin = begin;
     b.sent = Clock::now();
-    b.message.clear();
+    b.message = spare_message();
     Writer w(b.message);
     std::uint64_t id = next_batch_;
     w << id << std::uint32_t{0};
-    std::size_t k = begin;
+    std::size_t k = copy_in_order(w, begin, end);
     for (; k < end && (k == begin || b.message.size() < kMaxTaskBytes); ++k) {
       std::size_t mark = b.message.size();
       w.put(task_at(todo_[k]));
@@ -418,6 +422,29 @@ class TaskFarm {
     ++stats_.batches;
     outstanding_.emplace(id, std::move(b));
     return {k, id};
+  }
+
+  /// Tasks that are their own bytes on the wire, at neighbouring positions of the list,
+  /// go into the message in one copy, as many as fit; returns the position after them.
+  std::size_t copy_in_order(Writer& w, std::size_t begin, std::size_t end) {
+    if constexpr (wire::same_in_memory<Task>()) {
+      constexpr std::size_t kHeader = 12;
+      std::size_t room = std::min(kMaxTaskBytes, options_.max_message_bytes);
+      if (!todo_.in_order(begin, end) || room < kHeader + sizeof(Task)) return begin;
+      std::size_t count = std::min(end - begin, (room - kHeader) / sizeof(Task));
+      w.bytes(tasks_.data() + begin, count * sizeof(Task));
+      return begin + count;
+    }
+    return begin;
+  }
+
+  /// A message buffer of a finished batch, to be filled again (its pages already mapped).
+  std::vector<char> spare_message() {
+    if (spare_.empty()) return {};
+    std::vector<char> message = std::move(spare_.back());
+    spare_.pop_back();
+    message.clear();
+    return message;
   }
 
   void refuse_large_task(std::size_t i, Deliver& deliver) {
@@ -546,6 +573,7 @@ class TaskFarm {
     Batch& b = it->second;
     if (b.request != MPI_REQUEST_NULL) MPI_Wait(&b.request, MPI_STATUS_IGNORE);  // it arrived
     --in_flight_[b.worker];
+    if (spare_.size() < kSpareMessages) spare_.push_back(std::move(b.message));
     outstanding_.erase(it);
   }
 
@@ -618,7 +646,7 @@ class TaskFarm {
   std::uint32_t call_ = kNoCall, next_call_ = 0;
   std::span<const Task> tasks_;
   FarmControl<Task> control_;       ///< tasks added by a run() callback, and its stop
-  std::vector<std::size_t> todo_;   ///< task indices to run, in hand-out order (not-run ones again)
+  detail::TodoList todo_;           ///< task indices to run, in hand-out order (not-run ones again)
   std::size_t cursor_ = 0;          ///< todo_[cursor_..] not handed out yet
   std::vector<char> done_;
   std::size_t done_count_ = 0;
@@ -631,6 +659,8 @@ class TaskFarm {
   std::unordered_map<std::uint64_t, Batch> outstanding_;
   std::vector<std::size_t> in_flight_;
   std::vector<std::uint64_t> sending_;  ///< batches whose MPI_Isend may not be done
+  static constexpr std::size_t kSpareMessages = 8;
+  std::vector<std::vector<char>> spare_;  ///< messages of finished batches, for the next ones
   std::vector<char> results_in_, journal_batch_;
   std::vector<std::pair<std::size_t, Outcome<Result>>> accepted_;
   double measured_seconds_ = 0;
