@@ -39,10 +39,10 @@
 #include <stdexcept>
 #include <type_traits>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "beowulf/taskfarm/batches.h"
 #include "beowulf/taskfarm/handshake.h"
 #include "beowulf/taskfarm/journal.h"
 #include "beowulf/taskfarm/layout.h"
@@ -53,6 +53,7 @@
 #include "beowulf/taskfarm/serialize.h"
 #include "beowulf/taskfarm/session.h"
 #include "beowulf/taskfarm/task_runner.h"
+#include "beowulf/taskfarm/todo_list.h"
 #include "beowulf/taskfarm/wire.h"
 #include "beowulf/taskfarm/worker.h"
 
@@ -151,17 +152,7 @@ class TaskFarm {
   static constexpr std::uint32_t kNoCall = UINT32_MAX;
   static constexpr std::size_t kMaxTaskBytes = std::size_t{1} << 26;  ///< a batch of tasks stops growing here
 
-  /// A batch handed out: positions [begin, end) of the call's to-do list.
-  struct Batch {
-    int worker = 0;
-    std::uint32_t call = 0;
-    std::size_t begin = 0, end = 0;
-    std::size_t received = 0;  ///< results back so far (large ones come in several messages)
-    Clock::time_point sent;
-    bool copied = false;  ///< a straggler copy exists (or this is one)
-    std::vector<char> message;
-    MPI_Request request = MPI_REQUEST_NULL;
-  };
+  using Batch = detail::Batch;
 
   /// Collective: the farm's communicator and the handshake (`extra` joins the layout).
   void connect(mpi::Session& session, std::uint64_t extra) {
@@ -223,7 +214,7 @@ class TaskFarm {
     }
     threads_.assign(static_cast<std::size_t>(size_), 0);
     for (int w : workers_) threads_[w] = layouts[w].threads;
-    in_flight_.assign(static_cast<std::size_t>(size_), 0);
+    batches_ = detail::Batches(static_cast<std::size_t>(size_));
     if (size_ == 1) {
       local_ = std::make_unique<detail::TaskRunner<Task, Result>>(
           fn_, options_.threads_per_worker, options_.task_timeout_seconds, options_.max_message_bytes);
@@ -247,7 +238,7 @@ class TaskFarm {
     auto ignore = [](std::size_t, Outcome<Result>&&) {};
     Deliver none = ignore;
     auto deadline = Clock::now() + std::chrono::duration<double>(options_.exit_grace_seconds);
-    for (Backoff backoff; !outstanding_.empty() && Clock::now() < deadline;) {
+    for (Backoff backoff; !batches_.empty() && Clock::now() < deadline;) {
       if (!poll_result(none)) backoff.pause(sending());
     }
     stop_workers();
@@ -264,15 +255,18 @@ class TaskFarm {
     call_ = next_call_++;
     tasks_ = tasks;
     control_ = FarmControl<Task>{};
-    done_.clear();
     hashes_.clear();
     done_count_ = 0;
-    todo_.clear();
     cursor_ = 0;
-    done_.reserve(tasks.size());
-    todo_.reserve(tasks.size());
-    if (journal_.is_open()) hashes_.reserve(tasks.size());
-    for (std::size_t i = 0; i < tasks_.size(); ++i) enqueue(i, deliver);
+    if (journal_.is_open()) {  // each task looked up first
+      done_.clear();
+      todo_.reset(0);
+      hashes_.reserve(tasks.size());
+      for (std::size_t i = 0; i < tasks_.size(); ++i) enqueue(i, deliver);
+    } else {
+      done_.assign(tasks.size(), 0);
+      todo_.reset(tasks.size());
+    }
     reporter_.start(tasks.size(), done_count_);
     for (;;) {
       absorb_submitted(deliver);
@@ -377,7 +371,7 @@ class TaskFarm {
       sent = false;
       for (int w : workers_) {
         if (cursor_ >= todo_.size()) return;
-        if (in_flight_[w] >= slots(w)) continue;
+        if (batches_.held_by(w) >= slots(w)) continue;
         std::size_t chunk = policy().next_chunk(todo_.size() - cursor_, mean_task_seconds());
         cursor_ = send_batch(w, cursor_, cursor_ + chunk, deliver);
         sent = true;
@@ -396,11 +390,11 @@ class TaskFarm {
     b.call = call_;
     b.begin = begin;
     b.sent = Clock::now();
-    b.message.clear();
+    b.message = batches_.spare_message();
     Writer w(b.message);
     std::uint64_t id = next_batch_;
     w << id << std::uint32_t{0};
-    std::size_t k = begin;
+    std::size_t k = copy_in_order(w, begin, end);
     for (; k < end && (k == begin || b.message.size() < kMaxTaskBytes); ++k) {
       std::size_t mark = b.message.size();
       w.put(task_at(todo_[k]));
@@ -416,8 +410,22 @@ class TaskFarm {
     std::memcpy(b.message.data() + 8, count.data(), 4);
     ++next_batch_;
     ++stats_.batches;
-    outstanding_.emplace(id, std::move(b));
+    batches_.add(id, std::move(b));
     return {k, id};
+  }
+
+  /// Tasks that are their own bytes on the wire, at neighbouring positions of the list,
+  /// go into the message in one copy, as many as fit; returns the position after them.
+  std::size_t copy_in_order(Writer& w, std::size_t begin, std::size_t end) {
+    if constexpr (wire::same_in_memory<Task>()) {
+      constexpr std::size_t kHeader = 12;
+      std::size_t room = std::min(kMaxTaskBytes, options_.max_message_bytes);
+      if (!todo_.in_order(begin, end) || room < kHeader + sizeof(Task)) return begin;
+      std::size_t count = std::min(end - begin, (room - kHeader) / sizeof(Task));
+      w.bytes(tasks_.data() + begin, count * sizeof(Task));
+      return begin + count;
+    }
+    return begin;
   }
 
   void refuse_large_task(std::size_t i, Deliver& deliver) {
@@ -431,14 +439,13 @@ class TaskFarm {
   std::size_t send_batch(int worker, std::size_t begin, std::size_t end, Deliver& deliver) {
     auto [stop, id] = make_batch(worker, begin, end, deliver);
     if (id == UINT64_MAX) return stop;
-    Batch& b = outstanding_.at(id);
+    Batch& b = *batches_.find(id);
     if (worker == 0) {
       local_->submit(b.message);
     } else {
       detail::send_bytes(b.message, worker, detail::kTasks, comm_, &b.request);
-      sending_.push_back(id);
+      batches_.sending(id);
     }
-    ++in_flight_[worker];
     return stop;
   }
 
@@ -472,45 +479,22 @@ class TaskFarm {
   }
 
   /// Whether a batch message is still on its way to a worker.
-  bool sending() {
-    while (!sending_.empty()) {
-      auto it = outstanding_.find(sending_.back());
-      int done = 1;
-      if (it != outstanding_.end() && it->second.request != MPI_REQUEST_NULL)
-        MPI_Test(&it->second.request, &done, MPI_STATUS_IGNORE);
-      if (!done) return true;
-      sending_.pop_back();
-    }
-    return false;
-  }
+  bool sending() { return batches_.still_sending(); }
 
   void reissue_stragglers(Deliver& deliver) {
     if (cursor_ < todo_.size() || call_ == kNoCall) return;
     for (int w : workers_) {
-      if (in_flight_[w] != 0 || threads_[w] == 0) continue;
-      Batch* late = oldest_straggler();
+      if (batches_.held_by(w) != 0 || threads_[w] == 0) continue;
+      Batch* late = batches_.oldest_late(call_, std::max(0.0, mean_task_seconds()), options_.straggler_min_seconds,
+                                         options_.straggler_factor);
       if (!late) return;
       late->copied = true;
       std::size_t begin = late->begin, end = late->end;
       for (std::size_t k = begin; k < end; ++k) stats_.reissued += done_[todo_[k]] ? 0 : 1;
       std::uint64_t id = next_batch_;
       send_batch(w, begin, end, deliver);
-      if (auto it = outstanding_.find(id); it != outstanding_.end()) it->second.copied = true;
+      if (Batch* copy = batches_.find(id)) copy->copied = true;
     }
-  }
-
-  Batch* oldest_straggler() {
-    Batch* oldest = nullptr;
-    auto now = Clock::now();
-    double mean = std::max(0.0, mean_task_seconds());
-    for (auto& [id, b] : outstanding_) {
-      if (b.copied || b.call != call_) continue;
-      double age = std::chrono::duration<double>(now - b.sent).count();
-      double expected = mean * static_cast<double>(b.end - b.begin);
-      if (age < options_.straggler_min_seconds || age < options_.straggler_factor * expected) continue;
-      if (!oldest || b.sent < oldest->sent) oldest = &b;
-    }
-    return oldest;
   }
 
   /// Takes one results message from worker `from`: journals the new results, then
@@ -526,13 +510,12 @@ class TaskFarm {
       stats_.lost_threads += threads_[from] - threads_left;
       threads_[from] = threads_left;
     }
-    auto it = outstanding_.find(id);
-    if (it == outstanding_.end()) throw DecodeError("a result for a batch never sent");
-    Batch& b = it->second;
-    std::uint32_t call = b.call;
-    std::size_t begin = b.begin + first;
-    b.received += count;
-    if (b.received >= b.end - b.begin) finish_batch(it);
+    Batch* b = batches_.find(id);
+    if (!b) throw DecodeError("a result for a batch never sent");
+    std::uint32_t call = b->call;
+    std::size_t begin = b->begin + first;
+    b->received += count;
+    if (b->received >= b->end - b->begin) batches_.finish(id);
     if (call != call_) {
       stats_.duplicates += count;  // a late copy from a finished call
       return;
@@ -540,13 +523,6 @@ class TaskFarm {
     measured_seconds_ += seconds;
     measured_tasks_ += count;
     take_results(r, begin, count, deliver);
-  }
-
-  void finish_batch(typename std::unordered_map<std::uint64_t, Batch>::iterator it) {
-    Batch& b = it->second;
-    if (b.request != MPI_REQUEST_NULL) MPI_Wait(&b.request, MPI_STATUS_IGNORE);  // it arrived
-    --in_flight_[b.worker];
-    outstanding_.erase(it);
   }
 
   void take_results(Reader& r, std::size_t begin, std::uint32_t count, Deliver& deliver) {
@@ -596,10 +572,7 @@ class TaskFarm {
       detail::receive(msg, status, results_in_);
       stopped += status.MPI_TAG == detail::kStopped;
     }
-    for (auto& [id, b] : outstanding_) {
-      if (b.request != MPI_REQUEST_NULL) MPI_Wait(&b.request, MPI_STATUS_IGNORE);
-    }
-    outstanding_.clear();
+    batches_.clear();
   }
 
   Function fn_;
@@ -618,7 +591,7 @@ class TaskFarm {
   std::uint32_t call_ = kNoCall, next_call_ = 0;
   std::span<const Task> tasks_;
   FarmControl<Task> control_;       ///< tasks added by a run() callback, and its stop
-  std::vector<std::size_t> todo_;   ///< task indices to run, in hand-out order (not-run ones again)
+  detail::TodoList todo_;           ///< task indices to run, in hand-out order (not-run ones again)
   std::size_t cursor_ = 0;          ///< todo_[cursor_..] not handed out yet
   std::vector<char> done_;
   std::size_t done_count_ = 0;
@@ -628,9 +601,7 @@ class TaskFarm {
   std::vector<int> workers_;             ///< ranks that run tasks (0 alone with one rank)
   std::vector<std::size_t> threads_;     ///< task threads left per rank
   std::uint64_t next_batch_ = 0;
-  std::unordered_map<std::uint64_t, Batch> outstanding_;
-  std::vector<std::size_t> in_flight_;
-  std::vector<std::uint64_t> sending_;  ///< batches whose MPI_Isend may not be done
+  detail::Batches batches_;              ///< out on the workers
   std::vector<char> results_in_, journal_batch_;
   std::vector<std::pair<std::size_t, Outcome<Result>>> accepted_;
   double measured_seconds_ = 0;

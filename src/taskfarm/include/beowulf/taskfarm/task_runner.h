@@ -16,6 +16,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstring>
 #include <cstdint>
 #include <deque>
 #include <exception>
@@ -82,6 +83,18 @@ class TaskRunner {
     return true;
   }
 
+  /// A buffer that carried an earlier message, to carry the next (its pages already mapped).
+  std::vector<char> spare_buffer() {
+    std::lock_guard lock(shared_->mutex);
+    return take_spare(*shared_);
+  }
+
+  /// Gives a message buffer that is no longer needed back for the next messages.
+  void recycle(std::vector<char>&& buffer) {
+    std::lock_guard lock(shared_->mutex);
+    keep_spare(*shared_, std::move(buffer));
+  }
+
   /// Answers every task that has run past the timeout and abandons its thread.
   void check_timeouts() {
     if (timeout_ <= 0) return;
@@ -138,6 +151,7 @@ class TaskRunner {
     std::mutex mutex;
     std::condition_variable wake;
     std::deque<std::vector<char>> queue, done;
+    std::vector<std::vector<char>> spare;  ///< buffers of messages gone, for the next ones
     std::atomic<std::size_t> ready{0};  ///< done.size(), readable without the mutex
     std::atomic<std::size_t> answered{0};  ///< batches whose last results are in `done`
     bool stopping = false;
@@ -162,6 +176,7 @@ class TaskRunner {
         std::unique_lock lock(shared.mutex);
         shared.wake.wait(lock, [&] { return shared.stopping || !shared.queue.empty() || slot.abandoned; });
         if (shared.stopping || slot.abandoned) return;
+        keep_spare(shared, std::move(in));
         in = std::move(shared.queue.front());
         shared.queue.pop_front();
         slot.busy = true;
@@ -188,18 +203,17 @@ class TaskRunner {
     auto since = Clock::now();
     Task task{};
     for (std::uint32_t k = 0; k < count; ++k) {
+      if (!timed) {
+        if (!run_untimed(shared, slot, r, task, one, since)) return false;
+        continue;
+      }
       one.clear();
-      if (timed) slot.started = Clock::now().time_since_epoch().count();
+      slot.started = Clock::now().time_since_epoch().count();
       run_one(shared, r, task, one);
-      std::unique_lock lock(shared.mutex, std::defer_lock);
-      if (timed) lock.lock();
+      std::lock_guard lock(shared.mutex);
       slot.started = 0;
       if (slot.abandoned) return false;
-      if (slot.out.size() + one.size() > shared.max_message && slot.finished > 0) {
-        if (!timed) lock.lock();
-        flush(shared, slot, since);
-        if (!timed) lock.unlock();
-      }
+      if (slot.out.size() + one.size() > shared.max_message && slot.finished > 0) flush(shared, slot, since);
       slot.out.insert(slot.out.end(), one.begin(), one.end());
       ++slot.finished;
     }
@@ -210,9 +224,30 @@ class TaskRunner {
     return true;
   }
 
-  /// Appends task k's status and result (or error) to `one`.
-  static void run_one(Shared& shared, Reader& r, Task& task, std::vector<char>& one) {
-    Writer w(one);
+  /// Without a timeout no other thread looks at slot.out until a flush: the result goes
+  /// straight into it, and moves to the next message only when it does not fit.
+  static bool run_untimed(Shared& shared, Slot& slot, Reader& r, Task& task, std::vector<char>& one,
+                          Clock::time_point& since) {
+    std::size_t mark = slot.out.size();
+    run_one(shared, r, task, slot.out);
+    if (slot.abandoned) return false;
+    if (slot.out.size() > shared.max_message && slot.finished > 0) {
+      one.assign(slot.out.begin() + static_cast<long>(mark), slot.out.end());
+      slot.out.resize(mark);
+      {
+        std::lock_guard lock(shared.mutex);
+        flush(shared, slot, since);
+      }
+      slot.out.insert(slot.out.end(), one.begin(), one.end());
+    }
+    ++slot.finished;
+    return true;
+  }
+
+  /// Appends the next task's status and result (or error) to `out`.
+  static void run_one(Shared& shared, Reader& r, Task& task, std::vector<char>& out) {
+    std::size_t mark = out.size();
+    Writer w(out);
     std::string error;
     try {
       r.get(task);
@@ -222,17 +257,24 @@ class TaskRunner {
     }
     try {
       Result result = shared.fn(task);
-      w << kOk;
-      w.put(result);
-      if (one.size() + kResultsHeader <= shared.max_message) return;
-      error = "the result is " + std::to_string(one.size() - 1) + " bytes, over the " +
+      if constexpr (wire::same_in_memory<Result>()) {  // status and result in one step
+        out.resize(mark + 1 + sizeof(Result));
+        out[mark] = static_cast<char>(kOk);
+        std::memcpy(out.data() + mark + 1, &result, sizeof(Result));
+      } else {
+        w << kOk;
+        w.put(result);
+      }
+      std::size_t size = out.size() - mark;
+      if (size + kResultsHeader <= shared.max_message) return;
+      error = "the result is " + std::to_string(size - 1) + " bytes, over the " +
               std::to_string(shared.max_message - kResultsHeader - 1) + " one message may carry";
     } catch (const std::exception& e) {
       error = e.what();
     } catch (...) {
       error = "task threw an exception that is not a std::exception";
     }
-    one.clear();  // drop what a failing serialize hook may have written
+    out.resize(mark);  // drop what a failing serialize hook may have written
     w << kThrew << error;
   }
 
@@ -245,9 +287,25 @@ class TaskRunner {
     shared.ready.store(shared.done.size(), std::memory_order_release);
     doorbell().ring();
     slot.first += slot.finished;
-    slot.out = {};
+    slot.out = take_spare(shared);
     begin_results(slot.out, slot.batch, slot.first, 0);
     slot.finished = 0;
+  }
+
+  static constexpr std::size_t kSpareBuffers = 8;
+
+  /// (mutex held)
+  static std::vector<char> take_spare(Shared& shared) {
+    if (shared.spare.empty()) return {};
+    std::vector<char> buffer = std::move(shared.spare.back());
+    shared.spare.pop_back();
+    buffer.clear();
+    return buffer;
+  }
+
+  /// (mutex held)
+  static void keep_spare(Shared& shared, std::vector<char>&& buffer) {
+    if (buffer.capacity() > 0 && shared.spare.size() < kSpareBuffers) shared.spare.push_back(std::move(buffer));
   }
 
   /// The answer for the batch of a timed-out thread (mutex held).

@@ -92,6 +92,7 @@ class WorkerSide : public ServedFarm {
       int done = 0;
       MPI_Test(&sending_.front().second, &done, MPI_STATUS_IGNORE);
       if (!done) return true;
+      runner_.recycle(std::move(sending_.front().first));
       sending_.pop_front();
     }
     return false;
@@ -108,7 +109,7 @@ class WorkerSide : public ServedFarm {
     if (status.MPI_TAG == kTasks) runner_.submit(std::move(in_));
     else if (status.MPI_TAG == kStop) stop();
     else if (status.MPI_TAG == kYield) yield_requested() = true;
-    in_ = {};
+    in_ = runner_.spare_buffer();
     return true;
   }
 
