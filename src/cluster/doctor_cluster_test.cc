@@ -111,11 +111,11 @@ TEST_F(Doctor, AHealthyClusterReportsOnlyOk) {
   EXPECT_THAT(r.out, HasSubstr("✔ reach               worker[001-003]: sshd answers on port 22\n"));
   EXPECT_THAT(r.out, HasSubstr("✔ ssh-node-to-node    worker[001-003] (6 pairs): key login works\n"));
   EXPECT_THAT(r.out, HasSubstr("✔ cpi                 cluster: pi is approximately 3.14159265"));
-  EXPECT_THAT(r.out, HasSubstr("doctor: 14 checks on 4 nodes: 14 ✔, 0 !, 0 ✘, 0 skipped"));
+  EXPECT_THAT(r.out, HasSubstr("doctor: 15 checks on 4 nodes: 15 ✔, 0 !, 0 ✘, 0 skipped"));
   for (const char* bad : {"\n✘", "\n!", "\n-"}) EXPECT_THAT("\n" + r.out, Not(HasSubstr(bad)));
   auto json = doctor({"--json", "--no-cpi"});
   EXPECT_EQ(json.exit_code, 0);
-  EXPECT_THAT(json.out, HasSubstr(R"("summary":{"fail":0,"ok":12,"skipped":0,"warn":0})"));
+  EXPECT_THAT(json.out, HasSubstr(R"("summary":{"fail":0,"ok":13,"skipped":0,"warn":0})"));
 }
 
 TEST_F(Doctor, Reach_SshdDown) {
@@ -324,7 +324,7 @@ TEST_F(DoctorSixteen, AHealthyClusterReportsOnlyOk) {
   auto r = doctor({"-t", "20"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_THAT(r.out, HasSubstr("✔ reach               worker[001-016]: sshd answers on port 22\n"));
-  EXPECT_THAT(r.out, HasSubstr("doctor: 13 checks on 17 nodes: 13 ✔, 0 !, 0 ✘, 0 skipped"));
+  EXPECT_THAT(r.out, HasSubstr("doctor: 14 checks on 17 nodes: 14 ✔, 0 !, 0 ✘, 0 skipped"));
   for (const char* bad : {"\n✘", "\n!", "\n-"}) EXPECT_THAT("\n" + r.out, Not(HasSubstr(bad)));
 }
 

@@ -35,6 +35,7 @@ void explain_exit(NodeStatus& row, const Node& node, const remote::NodeRun& run,
 NodeStatus read_run(const Node& node, const remote::NodeRun& run, const remote::Ssh& ssh,
                     std::chrono::milliseconds timeout) {
   NodeStatus row{node.name, node.address.str(), std::nullopt, false, {}};
+  row.arch = node.arch;
   switch (run.outcome.end) {
     case remote::EventKind::timed_out:
       row.down = true;
