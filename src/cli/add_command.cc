@@ -87,6 +87,7 @@ int add_and_report(cluster::AddOptions& add, const PasswordOptions& password_opt
     if (tty) fmt::print(stderr, "\r\x1b[Kadd: {} ({} node{})", step, count, count == 1 ? "" : "s");
   };
   auto done = cluster::add_nodes(o, progress);
+  sys::wipe(o.password);  // the boards' password went only to the new nodes: nothing after add needs it
   if (tty) fmt::print(stderr, "\r\x1b[K");
   if (interrupt.interrupted()) {
     fmt::print(stderr, "beowulf: interrupted: run the same 'beowulf add' again to finish\n");
@@ -99,7 +100,7 @@ int add_and_report(cluster::AddOptions& add, const PasswordOptions& password_opt
     if (n.error) status = report(*n.error);
   if (status != exit_ok)
     fmt::print(stderr, "the nodes marked ok are members; run 'beowulf add' again for the others once fixed\n");
-  return status == exit_ok ? slurm_follow_up(slurm, o.password) : status;
+  return status == exit_ok ? slurm_follow_up(slurm) : status;
 }
 
 namespace {

@@ -1,13 +1,16 @@
-// remove, time up and users send no password to any node's sudo: the master and the
-// members have password-less sudo since `add` (only the nodes being added get the boards'
-// password). Runs the built beowulf on a cluster whose master is this machine (its
-// scripts run with `sh -c`, no ssh) with a stand-in `sudo` first on PATH that records
-// its arguments and everything it reads, and refuses like a sudo that wants a password.
+// remove, time up, users and slurm up and down send no password to any node's sudo: the
+// master and the members have password-less sudo since `add` (only the nodes being added
+// get the boards' password). Runs the built beowulf on a cluster whose master is this
+// machine (its scripts run with `sh -c`, no ssh) with a stand-in `sudo` first on PATH that
+// records its arguments and everything it reads, and refuses like a sudo that wants a
+// password.
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -53,6 +56,17 @@ class NoSudoPassword : public ::testing::Test {
     std::ofstream(inventory(), std::ios::app)
         << "[[node]]\nname = \"worker001\"\naddress = \"198.18.0.11\"\nuser = \"nobody\"\nrole = \"worker\"\n";
   }
+  /// The master alone, named as this machine is (slurmd -C's name must match the
+  /// inventory's), its user the one running the test (whose home exists, as Slurm needs).
+  std::string name_master_as_this_machine() const {
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    std::ofstream(inventory(), std::ios::trunc)
+        << "schema = 1\n[[node]]\nname = \"" << host << "\"\naddress = \"198.18.0.10\"\nuser = \"" << user()
+        << "\"\nrole = \"master\"\n";
+    return host;
+  }
+  static std::string user() { return getpwuid(getuid())->pw_name; }
   std::string log() const { return (dir_ / "sudo.log").string(); }
   std::string sudo_log() const {
     auto text = sys::read_file(log());
@@ -129,6 +143,36 @@ TEST_F(NoSudoPassword, UsersRemoveAsksForNoneAndSendsNone) {
   EXPECT_THAT(sudo_log(), HasSubstr("sudo -n sh -c "));
   EXPECT_THAT(sudo_log(), Not(HasSubstr("sudo -S")));
   EXPECT_THAT(r.err, HasSubstr("beowulf: error: here (198.18.0.10): users: sudo asked for a password\n"));
+}
+
+constexpr const char* kIgnored =
+    "--password-stdin is no longer needed and was ignored: no node is sent the password ('beowulf add' gives the "
+    "members password-less sudo)\n";
+std::string no_password_hint(const std::string& user) {
+  return "hint: beowulf sends the boards' password only to the nodes it adds; give " + user +
+         " password-less sudo there, as root: echo '" + user +
+         " ALL=(ALL) NOPASSWD: ALL' > /etc/sudoers.d/zz_beowulf-nopasswd\n";
+}
+
+TEST_F(NoSudoPassword, SlurmUpSendsNoneAndNamesTheNodeWhoseSudoAsks) {
+  std::string master = name_master_as_this_machine();  // probed here with sh -c: no packet leaves
+  auto r = beowulf({"slurm", "up", "--password-stdin"}, std::string(kPassword) + "\n");
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(sudo_log(), HasSubstr("sudo -n sh -c "));
+  EXPECT_THAT(sudo_log(), Not(HasSubstr(kPassword)));
+  EXPECT_THAT(sudo_log(), Not(HasSubstr("sudo -S")));
+  EXPECT_EQ(r.err, "slurm up: " + std::string(kIgnored) + "slurm: probing " + master + "...\n" +
+                       "slurm: configuring the controller " + master + "...\n" + "beowulf: error: " + master +
+                       " (198.18.0.10): set up Slurm: sudo asked for a password\n" + no_password_hint(user()));
+}
+
+TEST_F(NoSudoPassword, SlurmDownAsksForNoneAndSendsNone) {
+  auto r = beowulf({"slurm", "down"});  // no terminal: a prompt would fail
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(sudo_log(), HasSubstr("sudo -n sh -c "));
+  EXPECT_THAT(sudo_log(), Not(HasSubstr("sudo -S")));
+  EXPECT_EQ(r.err, "beowulf: error: here (198.18.0.10): stop Slurm: sudo asked for a password\n" +
+                       no_password_hint("nobody"));
 }
 
 }  // namespace

@@ -25,8 +25,9 @@ struct PasswordOptions {
 };
 
 /// The password options of commands that once sent the boards' password to every node's
-/// sudo (remove, time up, users): they need none now (`add` gives every member
-/// password-less sudo) and ask for none, but scripts that still pass them must not break.
+/// sudo (remove, time up, users, slurm up and down): they need none now (`add` gives
+/// every member password-less sudo) and ask for none, but scripts that still pass them
+/// must not break.
 struct UnneededPasswordOptions {
   std::string file;
   bool from_stdin = false;

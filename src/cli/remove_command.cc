@@ -48,7 +48,7 @@ int run_remove(Options& o) {
     if (n.error) status = report(*n.error);
   }
   for (const auto& e : done->failures) status = report(e);
-  return status == exit_ok ? slurm_follow_up(o.slurm, "") : status;
+  return status == exit_ok ? slurm_follow_up(o.slurm) : status;
 }
 
 }  // namespace

@@ -33,22 +33,19 @@ struct Options {
   std::string include;
   bool purge = false;
   bool no_proof = false;
-  PasswordOptions password;
+  UnneededPasswordOptions password;
 };
 
 struct Cluster {
   Inventory inventory;
   Node master;
   std::vector<Node> nodes;
-  std::string password;  ///< for sudo on the nodes
   remote::Ssh ssh;
 };
 
-/// The inventory, its master, the members `-w` selects, the sudo password (from
-/// `password_options`, or `password` when they are null) and the ssh transport (its
-/// socket folder made); an Error when any is missing.
-Result<Cluster> load_cluster(const std::string& include, const PasswordOptions* password_options,
-                             const std::string& password = {}) {
+/// The inventory, its master, the members `-w` selects and the ssh transport (its socket
+/// folder made); an Error when any is missing.
+Result<Cluster> load_cluster(const std::string& include) {
   auto inventory = sys::load_inventory(sys::inventory_path());
   if (!inventory) return inventory.error();
   if (!inventory->master()) return Error{"the cluster has no master", "", "run 'beowulf init' on the master"};
@@ -56,15 +53,9 @@ Result<Cluster> load_cluster(const std::string& include, const PasswordOptions* 
   if (!members) return members.error();
   if (members->empty()) return bad_input("no node left to run Slurm on", "check -w");
   const Node& master = *inventory->master();
-  std::string sudo = password;
-  if (password_options) {
-    auto read = password_options->read(fmt::format("Password for {} (sudo on the nodes): ", master.user));
-    if (!read) return read.error();
-    sudo = std::move(*read);
-  }
   remote::Ssh ssh;
   if (auto made = remote::ensure_control_dir(ssh.settings().control_dir); !made) return made.error();
-  return Cluster{*inventory, master, *members, sudo, ssh};
+  return Cluster{*inventory, master, *members, ssh};
 }
 
 int report_all(const std::vector<Error>& errors) {
@@ -80,13 +71,15 @@ void progress(const std::string& line) {
 
 int bring_up(Result<Cluster> cluster, bool no_proof);
 
-int run_up(const Options& o) { return bring_up(load_cluster(o.include, &o.password), o.no_proof); }
+int run_up(const Options& o) {
+  o.password.drop("slurm up");
+  return bring_up(load_cluster(o.include), o.no_proof);
+}
 
 int bring_up(Result<Cluster> cluster, bool no_proof) {
   if (!cluster) return report(cluster.error());
   InterruptGuard interrupt;
-  slurm::UpOptions up{cluster->master, cluster->nodes, slurm::cluster_name(cluster->inventory.name()),
-                      cluster->password, cluster->ssh};
+  slurm::UpOptions up{cluster->master, cluster->nodes, slurm::cluster_name(cluster->inventory.name()), cluster->ssh};
   up.cancel_fd = interrupt.fd();
   up.cpi = no_proof ? "" : sys::find_on_path("beowulf-cpi");
   up.output_dir = sys::beowulf_home() + "/slurm";
@@ -109,10 +102,11 @@ int bring_up(Result<Cluster> cluster, bool no_proof) {
 }
 
 int run_down(const Options& o) {
-  auto cluster = load_cluster("", &o.password);
+  o.password.drop("slurm down");
+  auto cluster = load_cluster("");
   if (!cluster) return report(cluster.error());
   InterruptGuard interrupt;
-  slurm::DownOptions down{cluster->nodes, o.purge, cluster->password, cluster->ssh};
+  slurm::DownOptions down{cluster->nodes, o.purge, cluster->ssh};
   down.cancel_fd = interrupt.fd();
   auto done = slurm::slurm_down(down);
   for (const auto& line : done.changes) fmt::print("{}\n", line);
@@ -148,13 +142,13 @@ bool user_says_yes() {
 
 }  // namespace
 
-int slurm_follow_up(bool update, const std::string& password) {
+int slurm_follow_up(bool update) {
   if (!slurm::slurm_configured()) return exit_ok;
   if (!update && !(isatty(STDIN_FILENO) == 1 && isatty(STDERR_FILENO) == 1 && user_says_yes())) {
     fmt::print("Slurm's node list no longer matches the cluster: run 'beowulf slurm up'\n");
     return exit_ok;
   }
-  return bring_up(load_cluster("", nullptr, password), true);
+  return bring_up(load_cluster(""), true);
 }
 
 Run attach_slurm(CLI::App& app) {
@@ -177,8 +171,9 @@ Run attach_slurm(CLI::App& app) {
       "node's slurmd -C, munged, slurmctld on the master, slurmd everywhere; then srun -N<all>\n"
       "hostname and a batch job of beowulf-cpi. Refuses clocks apart by more than munge's\n"
       "time-to-live and UIDs that differ, before changing anything. Run it again: it changes\n"
-      "nothing that is right.\n\n"
-      "Example:\n  beowulf slurm up\n  beowulf slurm up -w worker[001-016] --password-file ~/.pw");
+      "nothing that is right. No password is asked or sent: root steps run with 'sudo -n'\n"
+      "('beowulf add' gave the members password-less sudo).\n\n"
+      "Example:\n  beowulf slurm up\n  beowulf slurm up -w worker[001-016]");
 
   auto* status = app.add_subcommand("status", "Slurm's nodes with their states and reasons, and the queue");
   status->footer("Example:\n  beowulf slurm status");
@@ -186,7 +181,9 @@ Run attach_slurm(CLI::App& app) {
   auto* down = app.add_subcommand("down", "stop what 'slurm up' started (--purge: remove the key and configuration too)");
   down->add_flag("--purge", o->purge, "also remove the munge key, slurm.conf, cgroup.conf and Slurm's state");
   o->password.attach(*down);
-  down->footer("Example:\n  beowulf slurm down\n  beowulf slurm down --purge");
+  down->footer(
+      "No password is asked or sent: root steps run with 'sudo -n'.\n\n"
+      "Example:\n  beowulf slurm down\n  beowulf slurm down --purge");
 
   return [o, up, status, down]() -> int {
     if (up->parsed()) return run_up(*o);

@@ -19,11 +19,7 @@ std::string last_line(std::string_view text) {
 std::optional<Error> sudo_failure(const StepNode& node, std::string_view err) {
   // `sudo -n` where the user needs a password: members are never sent one.
   if (contains(err, "a password is required"))
-    return Error{"sudo asked for a password", node.label(),
-                 fmt::format("beowulf sends the boards' password only to the nodes it adds; give {0} password-less "
-                             "sudo there, as root: echo '{0} ALL=(ALL) NOPASSWD: ALL' > "
-                             "/etc/sudoers.d/zz_beowulf-nopasswd",
-                             node.user)};
+    return Error{"sudo asked for a password", node.label(), password_less_sudo_hint(node.user)};
   if (contains(err, "incorrect password") || contains(err, "Sorry, try again") || contains(err, "no password was provided"))
     return Error{"sudo: wrong password", node.label(),
                  fmt::format("the password must be {}'s login and sudo password on the node", node.user)};
@@ -37,6 +33,12 @@ std::optional<Error> sudo_failure(const StepNode& node, std::string_view err) {
 }
 
 }  // namespace
+
+std::string password_less_sudo_hint(std::string_view user) {
+  return fmt::format("beowulf sends the boards' password only to the nodes it adds; give {0} password-less "
+                     "sudo there, as root: echo '{0} ALL=(ALL) NOPASSWD: ALL' > /etc/sudoers.d/zz_beowulf-nopasswd",
+                     user);
+}
 
 std::string StepNode::label() const { return fmt::format("{} ({})", node.name, node.address); }
 

@@ -30,6 +30,10 @@ struct StepNode {
   void fail(std::string_view step, std::string what, std::string hint = {});
 };
 
+/// The fix for a member whose `sudo -n` asked for a password (one added by an older
+/// beowulf): the line that gives `user` password-less sudo, as `add` does.
+std::string password_less_sudo_hint(std::string_view user);
+
 /// What a step runs on a node; nullopt: nothing to do there.
 using JobFor = std::function<std::optional<sys::ProcessSpec>(StepNode&)>;
 /// Reads a node's outcome (exit status 0 or not); returns an error for the node, or ok.

@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include "cluster/node_step.h"
+
 namespace beowulf::slurm {
 namespace {
 
@@ -36,8 +38,8 @@ Error node_failure(const remote::Ssh& ssh, const Node& node, const remote::NodeR
   if (node.role != Role::master)
     if (auto e = ssh.explain_failure({node.user, node.address.str()}, node.label(), o.exit_code, run.err))
       return failed(e->error.what, e->error.hint);
-  if (contains(run.err, "incorrect password") || contains(run.err, "Sorry, try again"))
-    return failed("sudo: wrong password", fmt::format("the password must be {}'s sudo password on the node", node.user));
+  if (contains(run.err, "a password is required"))
+    return failed("sudo asked for a password", cluster::password_less_sudo_hint(node.user));
   if (contains(run.err, "is not in the sudoers file") || contains(run.err, "may not run sudo"))
     return failed(fmt::format("sudo refused: {} may not use sudo", node.user),
                   fmt::format("on the node, as root: usermod -aG sudo {}", node.user));

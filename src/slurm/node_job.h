@@ -19,7 +19,9 @@ remote::Job node_job(const remote::Ssh& ssh, const Node& node, const std::string
                      std::chrono::milliseconds timeout = std::chrono::minutes(2));
 
 /// The error of a run that did not succeed, as "STEP: WHY" on the node: ssh's own
-/// failure in user terms, sudo's refusal, a timeout, or the last line on stderr.
+/// failure in user terms, sudo's refusal (a `sudo -n` that asked for a password: the
+/// line that gives the node's user password-less sudo), a timeout, or the last line on
+/// stderr.
 Error node_failure(const remote::Ssh& ssh, const Node& node, const remote::NodeRun& run, std::string_view step);
 
 /// Runs `jobs` (job i on nodes[i]) at most `fanout` at once; a node whose run failed gets

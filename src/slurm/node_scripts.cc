@@ -6,16 +6,12 @@
 #include <map>
 #include <sstream>
 
+#include "cluster/remote_script.h"
 #include "cluster/users_script.h"
 #include "core/base64.h"
 
 namespace beowulf::slurm {
 namespace {
-
-/// A shell expression that expands to `text`, byte for byte (base64 needs no quoting).
-std::string literal(std::string_view text) {
-  return fmt::format("\"$(printf %s '{}' | base64 -d)\"", base64_encode(text));
-}
 
 std::string path_of(Layout layout, std::string_view key) {
   for (const auto& [k, path] : daemon_paths(layout))
@@ -156,19 +152,10 @@ Result<Probe> parse_probe(std::string_view text, const std::string& node) {
   return p;
 }
 
-std::string as_root(const std::string& script) {
-  // sudo -S reads exactly one line; where sudo needs no password that line is ours to drop.
-  return fmt::format(
-      "root={}\n"
-      "if sudo -n true 2>/dev/null; then read -r _ || true; sudo -n sh -c \"$root\"; "
-      "else sudo -S -p '' sh -c \"$root\"; fi\n",
-      literal(script));
-}
-
 std::string install_script(const std::vector<std::string>& packages) {
   std::string list;
   for (const auto& p : packages) list += " " + p;
-  return as_root(fmt::format(
+  return cluster::sudo_n_script(fmt::format(
       "export DEBIAN_FRONTEND=noninteractive\n"
       "apt-get install -y -q --no-install-recommends{} >/dev/null || "
       "{{ apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends{} >/dev/null; }}\n",
@@ -227,7 +214,7 @@ std::string apply_script(const NodeSetup& setup) {
       script += "i=0; until munge -n </dev/null >/dev/null 2>&1; do i=$((i+1)); [ $i -le 50 ] || "
                 "{ echo 'munged does not answer: munge -n failed' >&2; exit 1; }; sleep 0.1; done\n";
   }
-  return as_root(script);
+  return cluster::sudo_n_script(script);
 }
 
 std::string down_script(Layout layout, bool purge) {
@@ -242,7 +229,7 @@ std::string down_script(Layout layout, bool purge) {
         "rm -rf {} {}\n"
         "echo 'removed munge.key, slurm.conf, cgroup.conf'\n",
         path_of(layout, "StateSaveLocation"), path_of(layout, "SlurmdSpoolDir"));
-  return as_root(script);
+  return cluster::sudo_n_script(script);
 }
 
 }  // namespace beowulf::slurm

@@ -1,8 +1,9 @@
 #pragma once
 // The shell scripts `beowulf slurm` runs on a node (over ssh; on the master through a
 // local `sh -c`). Pure strings, POSIX sh. Files travel inside them as base64; secrets
-// never do: a script that needs root reads the sudo password as the first line of its
-// stdin, and the munge key as the next one.
+// never do: a script that needs root runs through `sudo -n` (no password goes to any
+// node: `beowulf add` gave the members password-less sudo) and reads the munge key as
+// the first line of its stdin.
 //
 // How a daemon is started depends on the node, decided by the script itself:
 // - the virtual cluster (the node's holder serves /run/beowulf-sim/start): the daemon
@@ -47,7 +48,7 @@ struct Probe {
 /// Reads probe_script()'s output; fails naming `node` when a line is missing.
 Result<Probe> parse_probe(std::string_view text, const std::string& node);
 
-/// Installs `packages` with apt-get through sudo (the password on the first line of stdin).
+/// Installs `packages` with apt-get as root (through `sudo -n`).
 std::string install_script(const std::vector<std::string>& packages);
 
 /// What apply_script() puts on a node.
@@ -58,22 +59,17 @@ struct NodeSetup {
   bool compute = true;      ///< runs slurmd
 };
 
-/// As root (stdin: the sudo password, then the munge key in base64, empty on the
-/// controller): writes the munge key (0400, owner munge), slurm.conf and cgroup.conf,
-/// each only when its bytes differ; then starts munged, slurmctld (on the controller) and
+/// As root through `sudo -n` (stdin: the munge key in base64, empty on the controller):
+/// writes the munge key (0400, owner munge), slurm.conf and cgroup.conf, each only when
+/// its bytes differ; then starts munged, slurmctld (on the controller) and
 /// slurmd where they are not running, restarting munged where the key changed and the
 /// Slurm daemons where the key or a configuration file changed. Prints one line per thing done:
 /// "wrote munge.key", "restarted munged", ...; the controller also "key BASE64".
 std::string apply_script(const NodeSetup& setup);
 
-/// As root (stdin: the sudo password): stops slurmd, slurmctld and munged, printing
+/// As root through `sudo -n`: stops slurmd, slurmctld and munged, printing
 /// "stopped NAME" for each that ran; `purge` also removes the munge key, slurm.conf,
 /// cgroup.conf and the daemons' state ("removed munge.key, ...").
 std::string down_script(Layout layout, bool purge);
-
-/// `script` run as root: through `sudo -n` where sudo needs no password (the first line
-/// of stdin is then dropped), else `sudo -S` reading that line; the rest of stdin is the
-/// script's.
-std::string as_root(const std::string& script);
 
 }  // namespace beowulf::slurm

@@ -1,8 +1,9 @@
 #pragma once
 // SlurmDown: `beowulf slurm down`, what `slurm up` started stopped on every node (slurmd,
 // slurmctld, munged), nothing else; with `purge` the munge key, slurm.conf, cgroup.conf
-// and the daemons' state removed too. On the virtual cluster the node's holder reaps
-// what stops: no daemon and no zombie is left.
+// and the daemons' state removed too. Root steps run through `sudo -n`: no password goes
+// to any node. On the virtual cluster the node's holder reaps what stops: no daemon and
+// no zombie is left.
 
 #include <cstddef>
 #include <string>
@@ -17,7 +18,6 @@ namespace beowulf::slurm {
 struct DownOptions {
   std::vector<Node> nodes;  ///< the master among them
   bool purge = false;
-  std::string password;
   remote::Ssh ssh;
   std::size_t fanout = 64;
   int cancel_fd = -1;

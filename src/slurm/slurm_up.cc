@@ -74,7 +74,7 @@ bool install_missing(const UpOptions& o, const std::vector<Probed>& probed, std:
   for (const auto& [node, p] : probed) {
     if (p.missing.empty() || p.virtual_node) continue;
     nodes.push_back(node);
-    jobs.push_back(node_job(o.ssh, node, install_script(p.missing), o.password + "\n", std::chrono::minutes(20)));
+    jobs.push_back(node_job(o.ssh, node, install_script(p.missing), {}, std::chrono::minutes(20)));
   }
   if (jobs.empty()) return false;
   if (o.progress) o.progress(fmt::format("installing Slurm and munge on {} (apt-get)", folded(nodes)));
@@ -121,7 +121,7 @@ void apply(const UpOptions& o, const ConfPlan& plan, UpReport& report) {
   NodeSetup setup{slurm_conf(plan), cgroup_conf(plan.layout), plan.layout, true, is_compute(o, o.master)};
   if (o.progress) o.progress(fmt::format("configuring the controller {}", o.master.name));
   std::vector<Node> master = {o.master};
-  auto runs = run_on(o.ssh, master, {node_job(o.ssh, o.master, apply_script(setup), o.password + "\n\n")},
+  auto runs = run_on(o.ssh, master, {node_job(o.ssh, o.master, apply_script(setup))},
                      "set up Slurm", fan(o), report.errors);
   if (!report.errors.empty()) return;
   std::string key;
@@ -138,7 +138,7 @@ void apply(const UpOptions& o, const ConfPlan& plan, UpReport& report) {
   for (const auto& n : o.nodes) {
     if (n.name == o.master.name) continue;
     others.push_back(n);
-    jobs.push_back(node_job(o.ssh, n, apply_script(setup), o.password + "\n" + key + "\n"));
+    jobs.push_back(node_job(o.ssh, n, apply_script(setup), key + "\n"));
   }
   if (jobs.empty()) return;
   if (o.progress) o.progress(fmt::format("configuring {}", folded(others)));

@@ -1,7 +1,7 @@
 #pragma once
 // SlurmUp: `beowulf slurm up`, Slurm set up on the cluster and proved. In order:
 // 1. probe every node (slurmd -C, nproc, UID, clock, what is installed);
-// 2. install what is missing (apt-get through sudo; on the virtual cluster nothing is
+// 2. install what is missing (apt-get; on the virtual cluster nothing is
 //    installed: its nodes use this machine's packages), then probe those nodes again;
 // 3. refuse, before anything changes, clocks apart by more than munge's time-to-live,
 //    a UID that differs, a virtual node that cannot run Slurm (prechecks.h);
@@ -10,6 +10,8 @@
 //    once, the master's key with them. Files are written only when their bytes differ,
 //    daemons restarted only where their files changed: a second up changes nothing;
 // 5. prove it: every node idle, `srun -N<all> hostname`, a batch job of beowulf-cpi.
+// Every root step runs through `sudo -n`: no password goes to any node (`beowulf add`
+// gave the members password-less sudo; a node whose sudo asks anyway fails with the fix).
 
 #include <cstddef>
 #include <functional>
@@ -26,7 +28,6 @@ struct UpOptions {
   Node master;                    ///< the controller
   std::vector<Node> nodes;        ///< the compute nodes, in inventory order (the master among them or not)
   std::string cluster = "beowulf";
-  std::string password;           ///< for sudo on the nodes; unused where sudo needs none
   remote::Ssh ssh;
   std::size_t fanout = 64;
   int cancel_fd = -1;
