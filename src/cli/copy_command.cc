@@ -86,8 +86,8 @@ int run_copy(const CopyOptions& o) {
   NodeJobsOptions options;
   options.fanout = o.fanout;
   options.timeout = std::chrono::milliseconds(static_cast<long long>(o.timeout * 1000));
-  options.transport = cluster::Transport::copy;
-  return run_node_jobs(nodes, jobs, ssh, options);
+  options.transport = remote::Ran::copy;
+  return run_node_jobs(nodes, jobs, options);
 }
 
 }  // namespace

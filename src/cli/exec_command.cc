@@ -52,7 +52,7 @@ int run_exec(const ExecOptions& o) {
   options.fanout = o.fanout;
   options.timeout = std::chrono::milliseconds(static_cast<long long>(o.timeout * 1000));
   options.mode = o.json ? OutputMode::json : o.gather ? OutputMode::gathered : OutputMode::lines;
-  return run_node_jobs(*members, jobs, ssh, options);
+  return run_node_jobs(*members, jobs, options);
 }
 
 }  // namespace

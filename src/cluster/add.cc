@@ -83,13 +83,13 @@ std::vector<StepNode*> pointers(std::vector<StepNode>& nodes) {
   return out;
 }
 
-/// ssh's failure on `n` (`ssh` ran the job); a changed host key also names the recorded
-/// and the offered fingerprints.
+/// Why `n`'s job (run by `ssh`) failed; a changed host key also names the recorded and
+/// the offered fingerprints.
 Error explained(const Context& c, const remote::Ssh& ssh, const StepNode& n, const remote::NodeRun& run) {
-  auto failure = ssh.explain_failure({n.user, n.node.address}, n.label(), run.outcome.exit_code, run.err);
-  if (!failure) return script_failure(ssh, n, run);
-  Error e = failure->error;
-  if (failure->failure == remote::SshFailure::host_key_changed) {
+  remote::ExplainOptions how{.password_login = ssh.settings().first_contact};
+  Error e = remote::explain(run, n.target(), how);
+  auto failure = remote::ssh_failure(run, n.target(), how);
+  if (failure && failure->failure == remote::SshFailure::host_key_changed) {
     auto pin = c.pins.find(n.node.name);
     std::string recorded = pin != c.pins.end() ? pin->second.fingerprint : "?";
     std::string offered = offered_fingerprint(run.err);
@@ -251,7 +251,7 @@ void prove(Context& c, std::vector<StepNode*> nodes, std::map<std::string, std::
       [&](StepNode& n, const remote::NodeRun& run) -> Status {
         std::string node_name = run.out.substr(0, run.out.find('\n'));
         hostnames[n.node.name] = node_name;
-        if (run.outcome.exit_code == 255 && node_name.empty()) return script_failure(c.key_ssh, n, run);
+        if (run.outcome.exit_code == 255 && node_name.empty()) return remote::explain(run, n.target());
         if (!run.outcome.ok())
           return Error{fmt::format("{} cannot ssh to the master {}: {}", n.node.name, c.master.name,
                                    run.err.empty() ? "no reason given" : run.err.substr(0, run.err.find('\n'))),

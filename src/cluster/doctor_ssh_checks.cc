@@ -8,6 +8,7 @@
 #include "cluster/host_key_pin.h"
 #include "cluster/members.h"
 #include "cluster/remote_script.h"
+#include "remote/explain.h"
 #include "remote/ssh.h"
 
 namespace beowulf::cluster {
@@ -33,8 +34,7 @@ std::optional<remote::SshFailure> failure_of(const Node& target, const SshAttemp
   if (attempt.exit_code == 0) return std::nullopt;
   // TCP got through but sshd never said hello: tcp wrappers (hosts.deny) or a stuck sshd.
   if (attempt.err.find("during banner exchange") != std::string::npos) return remote::SshFailure::closed;
-  auto why = remote::Ssh().explain_failure(ssh_target(target), target.name, 255, attempt.err);
-  return why ? why->failure : remote::SshFailure::other;
+  return remote::read_ssh_stderr(attempt.err, remote::target_of(target)).failure;
 }
 
 std::string first_line(std::string_view text) {

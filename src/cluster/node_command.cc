@@ -50,31 +50,6 @@ remote::Job pull_job(const remote::Ssh& ssh, const Node& node, const std::string
   return {node.name, sys::ProcessSpec{.argv = std::move(argv)}};
 }
 
-std::optional<std::string> failure_line(const remote::Ssh& ssh, const Node& node, const remote::Outcome& outcome,
-                                        std::string_view err, std::chrono::milliseconds timeout, Transport transport) {
-  using remote::EventKind;
-  switch (outcome.end) {
-    case EventKind::timed_out:
-      return fmt::format("{}: timed out after {}", node.name, seconds_text(timeout));
-    case EventKind::cancelled:
-      return fmt::format("{}: interrupted", node.name);
-    case EventKind::could_not_start:
-      return fmt::format("{}: could not start: {}", node.name, outcome.reason);
-    default:
-      break;
-  }
-  if (outcome.ok()) return std::nullopt;
-  if (outcome.signal != 0) return fmt::format("{}: killed by signal {}", node.name, outcome.signal);
-  if (node.role != Role::master) {
-    auto failed = transport == Transport::copy
-                      ? ssh.explain_copy_failure(ssh_target(node), node.label(), outcome.exit_code, err)
-                      : ssh.explain_failure(ssh_target(node), node.label(), outcome.exit_code, err);
-    if (failed)
-      return fmt::format("{}: {}", node.name, failed->error.what);
-  }
-  return fmt::format("{}: exited with {}", node.name, outcome.exit_code);
-}
-
 int exit_status(const remote::Outcome& outcome) {
   using remote::EventKind;
   switch (outcome.end) {
@@ -85,12 +60,6 @@ int exit_status(const remote::Outcome& outcome) {
   }
   if (outcome.signal != 0) return 128 + outcome.signal;
   return outcome.exit_code;
-}
-
-std::string seconds_text(std::chrono::milliseconds duration) {
-  auto ms = duration.count();
-  if (ms % 1000 == 0) return fmt::format("{} s", ms / 1000);
-  return fmt::format("{:g} s", static_cast<double>(ms) / 1000.0);
 }
 
 }  // namespace beowulf::cluster

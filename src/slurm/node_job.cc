@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include "remote/explain.h"
+
 namespace beowulf::slurm {
 namespace {
 
@@ -25,7 +27,7 @@ remote::Job node_job(const remote::Ssh& ssh, const Node& node, const std::string
   return {node.name, std::move(spec)};
 }
 
-Error node_failure(const remote::Ssh& ssh, const Node& node, const remote::NodeRun& run, std::string_view step) {
+Error node_failure(const remote::Ssh& /*ssh*/, const Node& node, const remote::NodeRun& run, std::string_view step) {
   auto failed = [&](std::string why, std::string hint = {}) {
     return Error{fmt::format("{}: {}", step, why), node.label(), std::move(hint)};
   };
@@ -34,7 +36,7 @@ Error node_failure(const remote::Ssh& ssh, const Node& node, const remote::NodeR
   if (o.end == remote::EventKind::cancelled) return failed("interrupted");
   if (o.end == remote::EventKind::could_not_start) return failed(o.reason);
   if (node.role != Role::master)
-    if (auto e = ssh.explain_failure({node.user, node.address.str()}, node.label(), o.exit_code, run.err))
+    if (auto e = remote::ssh_failure(run, remote::target_of(node)))
       return failed(e->error.what, e->error.hint);
   if (contains(run.err, "incorrect password") || contains(run.err, "Sorry, try again"))
     return failed("sudo: wrong password", fmt::format("the password must be {}'s sudo password on the node", node.user));
