@@ -10,6 +10,8 @@
 
 #include <fmt/core.h>
 
+#include "sys/paths.h"
+
 namespace beowulf::remote {
 namespace {
 
@@ -107,10 +109,7 @@ sys::ProcessSpec Ssh::copy_from(const SshTarget& target, const std::string& sour
   return sys::ProcessSpec{.argv = std::move(argv)};
 }
 
-std::string default_control_dir() {
-  const char* home = std::getenv("HOME");
-  return std::string(home != nullptr ? home : "") + "/.beowulf/ssh";
-}
+std::string default_control_dir() { return sys::beowulf_home() + "/ssh"; }
 
 Status ensure_control_dir(const std::string& dir) {
   std::error_code ec;

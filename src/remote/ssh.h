@@ -86,7 +86,8 @@ class Ssh {
   SshOptions options_;
 };
 
-/// $HOME/.beowulf/ssh, where the ControlMaster sockets live.
+/// sys::beowulf_home()/ssh (~/.beowulf/ssh, or $BEOWULF_HOME/ssh), where the
+/// ControlMaster sockets live.
 std::string default_control_dir();
 
 /// Makes `dir` (and its parents) with mode 0700 when missing. Fails when it cannot, or

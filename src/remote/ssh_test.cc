@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,6 +14,8 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+
+#include "sys/test_env.h"
 
 namespace beowulf::remote {
 namespace {
@@ -218,6 +221,18 @@ TEST_F(FakeSshTest, NastyArgumentsReachTheRemoteCommandUnchanged) {
   std::string expected;
   for (const auto& word : nasty) expected += "[" + word + "]";
   EXPECT_EQ(out, expected);
+}
+
+TEST(ControlDir, LivesInBeowulfsOwnFolder) {
+  sys::ScopedEnv home("HOME", "/home/linaro");
+  {
+    sys::ScopedEnv beowulf("BEOWULF_HOME", "/srv/beowulf");
+    EXPECT_EQ(default_control_dir(), "/srv/beowulf/ssh");
+  }
+  sys::ScopedEnv beowulf("BEOWULF_HOME", std::nullopt);
+  EXPECT_EQ(default_control_dir(), "/home/linaro/.beowulf/ssh");
+  sys::ScopedEnv no_home("HOME", std::nullopt);  // a service's environment: the password database says
+  EXPECT_EQ(default_control_dir(), std::string(getpwuid(getuid())->pw_dir) + "/.beowulf/ssh");
 }
 
 TEST(ControlDir, IsMadePrivate) {
