@@ -11,7 +11,7 @@ namespace beowulf::cluster {
 
 remote::Job command_job(const remote::Ssh& ssh, const Node& node, const std::string& command) {
   if (node.role == Role::master) return {node.name, sys::ProcessSpec{.argv = {"sh", "-c", command}}};
-  return {node.name, ssh.run(ssh_target(node), command)};
+  return {node.name, ssh.run(remote::target_of(node).ssh(), command)};
 }
 
 namespace {
@@ -30,7 +30,7 @@ bool same_file(const std::string& source, const std::string& destination) {
 
 std::optional<remote::Job> push_job(const remote::Ssh& ssh, const Node& node, const std::vector<std::string>& sources,
                                     const std::string& destination, bool recursive) {
-  if (node.role != Role::master) return remote::Job{node.name, ssh.copy_to(ssh_target(node), sources, destination, recursive)};
+  if (node.role != Role::master) return remote::Job{node.name, ssh.copy_to(remote::target_of(node).ssh(), sources, destination, recursive)};
   if (std::all_of(sources.begin(), sources.end(), [&](const auto& s) { return same_file(s, destination); }))
     return std::nullopt;
   std::vector<std::string> argv = {"cp", "-p"};
@@ -43,7 +43,7 @@ std::optional<remote::Job> push_job(const remote::Ssh& ssh, const Node& node, co
 
 remote::Job pull_job(const remote::Ssh& ssh, const Node& node, const std::string& source, const std::string& directory,
                      bool recursive) {
-  if (node.role != Role::master) return {node.name, ssh.copy_from(ssh_target(node), source, directory, recursive)};
+  if (node.role != Role::master) return {node.name, ssh.copy_from(remote::target_of(node).ssh(), source, directory, recursive)};
   std::vector<std::string> argv = {"cp", "-p"};
   if (recursive) argv.push_back("-r");
   argv.insert(argv.end(), {"--", source, directory});

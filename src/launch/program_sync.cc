@@ -18,8 +18,6 @@
 namespace beowulf::launch {
 namespace {
 
-remote::SshTarget target_of(const Node& node) { return {node.user, node.address.str(), 22}; }
-
 /// Why a node's check or copy failed (remote::explain()), as step "STEP: ..."; a hint
 /// for checking the node unless the node's own command said why.
 Error node_error(const Node& node, const remote::NodeRun& run, std::string_view step,
@@ -88,13 +86,13 @@ std::vector<remote::NodeRun> run_on_each(const std::vector<const Node*>& nodes, 
   std::vector<remote::MuxJob> over_sockets;
   for (const Node* node : nodes)
     over_sockets.push_back(
-        {sockets_known ? remote::control_socket(settings.control_dir, target_of(*node), here) : "", command});
+        {sockets_known ? remote::control_socket(settings.control_dir, remote::target_of(*node).ssh(), here) : "", command});
   auto muxed = remote::run_over_masters(over_sockets, options.timeout, options.cancel_fd);
   std::vector<remote::Job> with_ssh;
   std::vector<std::size_t> which;
   for (std::size_t i = 0; i < nodes.size(); ++i)
     if (muxed[i].end == remote::MuxEnd::no_master) {
-      with_ssh.push_back({nodes[i]->name, ssh.run(target_of(*nodes[i]), command)});
+      with_ssh.push_back({nodes[i]->name, ssh.run(remote::target_of(*nodes[i]).ssh(), command)});
       which.push_back(i);
     }
   auto ran = remote::FanOut({.timeout = options.timeout, .cancel_fd = options.cancel_fd}).collect(with_ssh);
@@ -112,7 +110,7 @@ std::vector<remote::NodeRun> send_to(const std::vector<const Node*>& group, cons
   std::vector<remote::Job> copies;
   std::vector<remote::NodeRun> runs;
   for (const Node* node : group) {
-    auto spec = ssh.run(target_of(*node), unpack_command());
+    auto spec = ssh.run(remote::target_of(*node).ssh(), unpack_command());
     spec.input = bytes;
     copies.push_back({node->name, std::move(spec)});
     runs.push_back({node->name, {}, {}, {}});

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/inventory.h"
+#include "remote/ssh.h"
 
 namespace beowulf::remote {
 
@@ -18,6 +19,8 @@ struct Target {
 
   /// "worker002 (198.18.0.12)": how messages name the node.
   std::string label() const;
+  /// Where ssh goes for it: its address, as its user, on its port.
+  SshTarget ssh() const { return {user, address, port}; }
   bool operator==(const Target&) const = default;
 };
 
