@@ -3,6 +3,7 @@
 //   taskfarm_tasks empty N         tasks per second, tasks that return their input
 //   taskfarm_tasks work N ITERS    seconds for N tasks of ITERS iterations of work
 //   taskfarm_tasks serial N ITERS  the same N tasks in this one process, no MPI
+//   taskfarm_tasks big N KIB       MB/s of N tasks whose results are KIB KiB each
 //   taskfarm_tasks calibrate       iterations of work in 1 ms on this machine
 // A last `--threads T` sets the farm's threads_per_worker (default: the rank's CPUs).
 #include <beowulf/taskfarm.h>
@@ -32,6 +33,27 @@ std::uint32_t run_task(const std::uint32_t& x) {
   return x;
 }
 
+/// Tasks with large results: MB/s of results that reach the master.
+int big_results(beowulf::mpi::Session& mpi, const std::vector<std::uint32_t>& tasks, std::size_t kib,
+                std::size_t threads) {
+  std::size_t bytes = kib * 1024;
+  auto fill = [bytes](const std::uint32_t& x) { return std::vector<char>(bytes, static_cast<char>(x & 0xff)); };
+  beowulf::TaskFarm<std::uint32_t, std::vector<char>> farm(mpi, fill,
+                                                           {.threads_per_worker = threads, .progress_line = false});
+  if (!farm.is_master()) return 0;
+  auto add = [](std::uint64_t sum, beowulf::Outcome<std::vector<char>>&& r) { return sum + r.value().size(); };
+  farm.reduce(tasks, std::uint64_t{0}, add);  // warm-up, as the anchor does
+  auto start = Clock::now();
+  std::uint64_t total = farm.reduce(tasks, std::uint64_t{0}, add);
+  double seconds = seconds_since(start);
+  if (total != tasks.size() * bytes) {
+    std::fprintf(stderr, "taskfarm_tasks: %llu bytes of results\n", static_cast<unsigned long long>(total));
+    return 1;
+  }
+  std::printf("%.1f\n", static_cast<double>(total) / 1e6 / seconds);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -45,8 +67,8 @@ int main(int argc, char** argv) {
     std::printf("%u\n", bench::iterations_per_ms());
     return 0;
   }
-  if (argc < 3 || (mode != "empty" && mode != "work" && mode != "serial")) {
-    std::fprintf(stderr, "usage: taskfarm_tasks empty N | work N ITERS | serial N ITERS | calibrate\n");
+  if (argc < 3 || (mode != "empty" && mode != "work" && mode != "serial" && mode != "big")) {
+    std::fprintf(stderr, "usage: taskfarm_tasks empty N | work N ITERS | serial N ITERS | big N KIB | calibrate\n");
     return 2;
   }
   std::size_t n = std::strtoull(argv[2], nullptr, 10);
@@ -62,6 +84,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   beowulf::mpi::Session mpi(argc, argv);
+  if (mode == "big") return big_results(mpi, tasks, iterations, threads);
   beowulf::TaskFarm<std::uint32_t, std::uint32_t> farm(mpi, run_task,
                                                        {.threads_per_worker = threads, .progress_line = false});
   if (!farm.is_master()) return 0;

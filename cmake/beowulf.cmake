@@ -3,6 +3,10 @@
 # the layer's cluster test binary (root, virtual cluster), every `foo_fuzz.cc` into a
 # libFuzzer target. Files are found by name so that adding a noun is adding its files.
 
+# `--target unit-tests` builds what the unit tests need and no cluster test binary, fuzzer
+# or benchmark: the armhf step of scripts/test builds only this.
+add_custom_target(unit-tests)
+
 # beowulf_layer(NAME DEPS...): library beowulf_NAME from src/NAME, linking DEPS.
 function(beowulf_layer name)
   file(GLOB sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cc)
@@ -37,6 +41,14 @@ function(beowulf_layer_tests name label suffix lib)
     BEOWULF_BINARY_DIR="${PROJECT_BINARY_DIR}"
     BEOWULF_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     BEOWULF_MPIEXEC="${BEOWULF_MPIEXEC}")
+  if(CMAKE_CROSSCOMPILING_EMULATOR)
+    # A cross build's tests run under qemu-user (CTest starts them through the emulator):
+    # the few that cannot hold there skip, naming it; natively they run as always.
+    target_compile_definitions(${target} PRIVATE BEOWULF_TESTS_EMULATED_BY="qemu-${BEOWULF_QEMU_ARCH}")
+  endif()
+  if(label STREQUAL "unit")
+    add_dependencies(unit-tests ${target})
+  endif()
   if(TARGET beowulf-cpi)
     add_dependencies(${target} beowulf-cpi)
   endif()

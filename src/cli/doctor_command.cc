@@ -22,7 +22,7 @@
 #include "core/machine_file.h"
 #include "core/printable.h"
 #include "launch/program_sync.h"
-#include "remote/fan_out.h"
+#include "remote/ssh.h"
 #include "slurm/slurm_doctor.h"
 #include "sys/inventory_file.h"
 #include "sys/password_input.h"

@@ -11,9 +11,6 @@
 #include "cli/slurm_follow_up.h"
 #include "cluster/remove.h"
 #include "core/nodeset.h"
-#include "sys/inventory_file.h"
-#include "sys/password_input.h"
-#include "sys/paths.h"
 
 namespace beowulf::cli {
 namespace {
@@ -21,7 +18,7 @@ namespace {
 struct Options {
   std::vector<std::string> nodes;
   cluster::RemoveOptions remove;
-  PasswordOptions password;
+  UnneededPasswordOptions password;
   bool slurm = false;  ///< --slurm
 };
 
@@ -35,14 +32,7 @@ int run_remove(Options& o) {
   o.remove.nodes = all.expand();
   auto names = cluster::check_remove(o.remove.nodes);
   if (!names.ok()) return report(names.error());
-  std::string user = "the nodes";
-  if (auto inventory = sys::load_inventory(sys::inventory_path()); inventory.ok() && inventory->master())
-    user = inventory->master()->user;
-  auto password = o.password.read(fmt::format("Password for {} (sudo on the remaining nodes): ", user));
-  if (!password.ok()) return report(password.error());
-  o.remove.password = std::move(*password);
-  sys::wipe(*password);
-  sys::WipeWhenDone wipe_password(o.remove.password);
+  o.password.drop("remove");
 
   InterruptGuard interrupt;
   o.remove.cancel_fd = interrupt.fd();
@@ -58,7 +48,7 @@ int run_remove(Options& o) {
     if (n.error) status = report(*n.error);
   }
   for (const auto& e : done->failures) status = report(e);
-  return status == exit_ok ? slurm_follow_up(o.slurm, o.remove.password) : status;
+  return status == exit_ok ? slurm_follow_up(o.slurm, "") : status;
 }
 
 }  // namespace
@@ -71,7 +61,9 @@ Run attach_remove(CLI::App& sub) {
   sub.add_flag("--slurm", o->slurm, "when Slurm runs here, take the nodes out of its node list (beowulf slurm up)");
   sub.footer(
       "Takes the nodes out of the inventory, of the other nodes' hosts, authorized_keys and\n"
-      "known_hosts blocks, of the master's ssh config and of the machine files.\n\n"
+      "known_hosts blocks, of the master's ssh config and of the machine files. No password\n"
+      "is asked or sent: the master and the members change their /etc/hosts with 'sudo -n'\n"
+      "('beowulf add' gave them password-less sudo).\n\n"
       "Example:\n  beowulf remove worker003 --revoke");
   return [o] { return run_remove(*o); };
 }

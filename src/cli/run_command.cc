@@ -16,6 +16,7 @@
 #include "cli/progress_line.h"
 #include "cli/report.h"
 #include "cli/foreground_launch.h"
+#include "cli/slurm_run.h"
 #include "cluster/members.h"
 #include "core/machine_file.h"
 #include "core/nodeset.h"
@@ -39,6 +40,7 @@ struct RunOptions {
   std::string mpi;
   bool no_sync = false;
   bool verbose = false;
+  bool slurm = false;  ///< --slurm: a batch job instead of mpiexec here
   std::vector<std::string> sync;
   std::vector<std::string> env;
   std::string include, exclude;
@@ -210,15 +212,31 @@ int start_mpiexec(const launch::Launch& l, int interrupt_fd, bool verbose) {
   return run_in_foreground(argv, interrupt_fd);
 }
 
+/// -w and -x as Slurm's --nodelist and --exclude, in member names.
+SlurmPlacement placement(const RunOptions& o, const Inventory& inventory) {
+  auto names = [&](const std::string& nodes) -> std::string {
+    auto members = cluster::select_members(inventory, nodes, "");
+    if (!members || nodes.empty()) return "";
+    std::vector<std::string> list;
+    for (const auto& m : *members) list.push_back(m.name);
+    auto set = NodeSet::parse(fmt::format("{}", fmt::join(list, ",")));
+    return set ? set->fold() : "";
+  };
+  return {names(o.include), names(o.exclude)};
+}
+
 int run_program(const RunOptions& o) {
   if (o.program.empty()) return report(bad_input("which program?", "example: beowulf run -n 4 beowulf-cpi"));
   auto inventory = sys::load_inventory(sys::inventory_path());
   if (!inventory) return report(inventory.error());
+  if (o.slurm)
+    if (Status up = check_slurm_is_up(); !up.ok()) return report(up.error());
   InterruptGuard interrupt;
   auto prepared = prepare(o, *inventory, interrupt.fd());
   if (interrupt.interrupted()) return exit_interrupted;
   if (!prepared) return report(prepared.error());
-  int status = start_mpiexec(prepared->launch, interrupt.fd(), o.verbose);
+  int status = o.slurm ? run_as_batch_job(prepared->launch, placement(o, *inventory), *inventory, interrupt.fd())
+                       : start_mpiexec(prepared->launch, interrupt.fd(), o.verbose);
   if (!prepared->own_machine_file.empty()) std::filesystem::remove(prepared->own_machine_file);
   return status;
 }
@@ -242,6 +260,9 @@ Run attach_run(CLI::App& sub) {
       ->allow_extra_args(false);
   sub.add_flag("--no-sync", o->no_sync, "do not compare and send the program and its files");
   sub.add_flag("-v,--verbose", o->verbose, "print the mpiexec command line before running it");
+  sub.add_flag("--slurm", o->slurm,
+               "submit it as a Slurm batch job (beowulf slurm up) and follow its output: -n is --ntasks,\n"
+               "-w/-x are --nodelist/--exclude; the exit status is the job's");
   // One positional, then everything after it, options included, is the program's own
   // (a vector positional would take the program's plain words and leave its options).
   sub.add_option("program", o->program, "the MPI program, then its own arguments")->type_name("PROGRAM");
@@ -256,13 +277,16 @@ Run attach_run(CLI::App& sub) {
       "only on those members). Standard input goes to rank 0 (a pipe, or what you type). Files\n"
       "the ranks write stay on the node that wrote them (gather them with 'beowulf copy\n"
       "--gather'). The output and the exit status are the program's (non-zero when a rank\n"
-      "fails); Ctrl-C ends every rank on every node and exits 130.\n\n"
+      "fails); Ctrl-C ends every rank on every node and exits 130. With --slurm the same checks\n"
+      "and files, then a batch job (its output in slurm-JOBID.out here, printed as it comes;\n"
+      "Ctrl-C cancels it).\n\n"
       "Example:\n"
       "  beowulf run beowulf-cpi\n"
       "  printf '100000\\n0\\n' | beowulf run ./icpi\n"
       "  beowulf run -n 8 --env OMP_NUM_THREADS=1 python3 sum.py data.txt\n"
       "  beowulf run -x worker003 --sync params/ ./my-program --size 1000\n"
-      "  beowulf run -w 'worker[001-004]' --mpi openmpi ./ring_c");
+      "  beowulf run -w 'worker[001-004]' --mpi openmpi ./ring_c\n"
+      "  beowulf run --slurm -n 8 beowulf-cpi");
   return [o, &sub] {
     o->command = {o->program};
     auto rest = sub.remaining();

@@ -3,7 +3,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+
 #include "cli/run_beowulf.h"
+#include "sys/process.h"
 
 namespace beowulf::cli {
 namespace {
@@ -24,6 +30,29 @@ TEST(RunHelp, ShowsStdinFilesSyncEnvNodesAndTheMpiChoiceWithExamples) {
   EXPECT_THAT(r.out, HasSubstr("beowulf run -x worker003 --sync params/ ./my-program --size 1000\n"));
   EXPECT_THAT(r.out, HasSubstr("beowulf run -w 'worker[001-004]' --mpi openmpi ./ring_c"));
   EXPECT_THAT(r.out, HasSubstr("--env OMP_NUM_THREADS=1 python3 sum.py data.txt"));
+}
+
+TEST(RunSlurm, RefusesWhenSlurmIsNotUpAndSaysHowToStartIt) {
+  if (std::filesystem::exists("/etc/slurm/slurm.conf")) GTEST_SKIP() << "this machine has a slurm.conf";
+  std::string home = (std::filesystem::temp_directory_path() / "beowulf-run-slurm-XXXXXX").string();
+  ASSERT_NE(mkdtemp(home.data()), nullptr);
+  std::ofstream(home + "/cluster.toml") << "schema = 1\n[[node]]\nname = \"here\"\naddress = \"198.18.0.10\"\n"
+                                           "user = \"nobody\"\nrole = \"master\"\n";
+  auto r = sys::run({.argv = {testing::beowulf_binary, "run", "--slurm", "beowulf-cpi"},
+                     .env = {{"BEOWULF_HOME", home}, {"NO_COLOR", "1"}},
+                     .timeout = std::chrono::seconds(30)});
+  std::filesystem::remove_all(home);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->err,
+            "beowulf: error: Slurm is not set up on this cluster: there is no queue to submit to\n"
+            "hint: run 'beowulf slurm up' first (or 'beowulf run' without --slurm)\n");
+  EXPECT_EQ(r->exit_code, 1);
+}
+
+TEST(RunHelp, NamesSlurmWithAnExample) {
+  auto r = run_beowulf({"run", "--help"});
+  EXPECT_THAT(r.out, HasSubstr("--slurm"));
+  EXPECT_THAT(r.out, HasSubstr("beowulf run --slurm -n 8 beowulf-cpi\n"));
 }
 
 }  // namespace

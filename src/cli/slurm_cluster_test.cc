@@ -68,6 +68,20 @@ TEST_F(Slurm, UpProvesItselfIsIdempotentAndDownLeavesNothing) {
     EXPECT_EQ(r.out, "linaro-nano\nworker001\nworker002\nworker003\n");
   }
   {
+    SCOPED_TRACE("RunSlurmSubmitsCpiFollowsItsOutputAndExitsWithItsStatus");
+    auto r = shell("master", "cd && export " + built_path() + " && beowulf run --slurm -n 4 beowulf-cpi");
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_THAT(r.err, ::testing::ContainsRegex("run: submitted batch job [0-9]+ \\(4 tasks\\); its output, also in "
+                                                "slurm-[0-9]+\\.out, follows\n"));
+    for (int rank = 0; rank < 4; ++rank) EXPECT_THAT(r.out, HasSubstr(fmt::format("Process {} of 4 is on ", rank)));
+    EXPECT_THAT(r.out, HasSubstr("pi is approximately 3.14159265"));
+    // The daemons run in / as on a board: slurmstepd finds its way back after each step.
+    EXPECT_THAT(r.out, Not(HasSubstr("Unable to return to working directory")));
+    auto failed = shell("master", "cd && export " + built_path() + " && beowulf run --slurm --mpi mpich -n 1 -w worker002 false");
+    EXPECT_EQ(failed.exit_code, 1) << failed.out << failed.err;
+    EXPECT_EQ(shell("master", "cd && rm slurm-*.out").exit_code, 0);
+  }
+  {
     SCOPED_TRACE("ATaskFarmJobRequeuedResumesFromItsJournal");
     // examples/primes.sbatch on every node; once its journal holds some ranges the job is
     // requeued (what Slurm does when a node fails), then let go as soon as its nodes are
@@ -120,17 +134,25 @@ TEST_F(Slurm, UpProvesItselfIsIdempotentAndDownLeavesNothing) {
   {
     SCOPED_TRACE("RemoveAndAddKeepSlurmsNodeListInStep");
     // No --slurm and no terminal to ask on: the one command to run, and the user runs it.
-    auto removed = beowulf({"remove", "worker003", "--password-stdin"}, password, std::chrono::seconds(300));
+    auto removed = beowulf({"remove", "worker003"}, "", std::chrono::seconds(300));
     ASSERT_EQ(removed.exit_code, 0) << removed.out << removed.err;
     EXPECT_THAT(removed.out, HasSubstr("Slurm's node list no longer matches the cluster: run 'beowulf slurm up'\n"));
     auto up = beowulf({"slurm", "up", "--password-stdin", "--no-proof"}, password, std::chrono::seconds(300));
     ASSERT_EQ(up.exit_code, 0) << up.out << up.err;
     EXPECT_EQ(shell("master", "sinfo -h -o %N").out, "linaro-nano,worker[001-002]\n");
 
-    auto added = beowulf({"add", sim().address("node3"), "--slurm", "--password-stdin"}, password,
-                         std::chrono::seconds(300));
+    // On a terminal (script(1) gives add one) add asks, and a yes runs slurm up.
+    auto on_terminal = sim().exec(
+        "master",
+        {"sh", "-c", "export " + built_path() + " && script -qec 'beowulf add " + sim().address("node3") +
+                         " --password-stdin' /dev/null"},
+        {.user = sim().board_user(), .input = password + "y\n", .timeout = std::chrono::seconds(300)});
+    ASSERT_TRUE(on_terminal.ok()) << on_terminal.error().message();
+    const auto& added = *on_terminal;
     ASSERT_EQ(added.exit_code, 0) << added.out << added.err;
-    EXPECT_THAT(added.out, HasSubstr("✔ srun -N4 hostname: linaro-nano,worker[001-003]\n"));
+    EXPECT_THAT(added.out, HasSubstr("Slurm runs on this cluster: bring its node list in step now (beowulf slurm up)? "
+                                     "[Y/n] "));
+    EXPECT_THAT(added.out, HasSubstr("\x1b[32m✔\x1b[0m srun -N4 hostname: linaro-nano,worker[001-003]\r\n"));
     EXPECT_EQ(shell("master", "sinfo -h -o %N").out, "linaro-nano,worker[001-003]\n");
   }
   {

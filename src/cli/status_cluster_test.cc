@@ -141,11 +141,12 @@ TEST_F(StatusCluster, OneRowPerNodeWithItsTroublesMarked) {
   EXPECT_EQ(r.exit_code, 1) << r.err;  // a node is down
   EXPECT_EQ(r.err, "");
   EXPECT_THAT(r.out, Not(HasSubstr("\x1b[")));  // no colour into a pipe
-  EXPECT_THAT(r.out, ::testing::StartsWith("NODE         ADDRESS      STATE  UPTIME  LOAD"));
-  EXPECT_THAT(row_of(r.out, "linaro-nano"), HasSubstr("198.18.6.10  up "));
+  EXPECT_THAT(r.out, ::testing::StartsWith("NODE         ADDRESS      ARCH   STATE  UPTIME  LOAD"));
+  // init does not record the master's architecture; add records each worker's.
+  EXPECT_THAT(row_of(r.out, "linaro-nano"), HasSubstr("198.18.6.10  -      up "));
   EXPECT_THAT(row_of(r.out, "worker001"), HasSubstr(" 75.0C! "));  // the hotter of its two zones
   EXPECT_THAT(row_of(r.out, "worker002"), HasSubstr(" 45.3C "));   // (2587 - 2219) * 0.123 C
-  EXPECT_EQ(row_of(r.out, "worker003"), "worker003    198.18.6.13  down: ssh: connection refused");
+  EXPECT_EQ(row_of(r.out, "worker003"), "worker003    198.18.6.13  amd64  down: ssh: connection refused");
   EXPECT_THAT(r.out, ::testing::EndsWith("\n4 nodes: 3 up, 1 down\n"));
 }
 
@@ -164,11 +165,13 @@ TEST_F(StatusCluster, JsonGivesTheValues) {
   EXPECT_TRUE(master["temperature_c"].is_null());  // this machine has no sensor
   EXPECT_EQ(master["cores"], 1);  // a sim board has one core (sim up --cores 1)
   EXPECT_EQ(master["mpi"], "MPICH 4.0.2");
+  EXPECT_TRUE(master["arch"].is_null());  // init does not record the master's architecture
   EXPECT_EQ(by_node["worker001"]["temperature_c"], 75.0);
   EXPECT_THAT(by_node["worker001"]["alerts"].dump(), HasSubstr("\"temperature\""));
   EXPECT_NEAR(by_node["worker002"]["temperature_c"].get<double>(), 45.279, 0.001);
   EXPECT_EQ(by_node["worker003"].dump(),
-            R"({"address":"198.18.6.13","error":"ssh: connection refused","node":"worker003","state":"down"})");
+            R"({"address":"198.18.6.13","arch":"amd64","error":"ssh: connection refused","node":"worker003",)"
+            R"("state":"down"})");
 }
 
 TEST_F(StatusCluster, ChosenNodesOnly) {
@@ -192,7 +195,7 @@ TEST_F(StatusCluster, AnUnreachableNodeCostsOneTimeoutNotADelay) {
   ASSERT_TRUE(sim_->heal("node2").ok());
   EXPECT_EQ(r.exit_code, 1) << r.err;
   // Its warm connection outlives the link: no error comes, only the timeout.
-  EXPECT_EQ(row_of(r.out, "worker002"), "worker002    198.18.6.12  down: no answer within 1 s");
+  EXPECT_EQ(row_of(r.out, "worker002"), "worker002    198.18.6.12  amd64  down: no answer within 1 s");
   EXPECT_THAT(row_of(r.out, "worker001"), HasSubstr(" up "));
   EXPECT_LT(took, std::chrono::seconds(4));  // one 1 s timeout, then the table
 }

@@ -29,6 +29,7 @@ address = "198.18.0.10"
 user = "linaro"
 slots = 2
 role = "master"
+arch = "amd64"
 )";
 
 class StatusCommand : public ::testing::Test {
@@ -63,8 +64,8 @@ TEST_F(StatusCommand, ShowsTheMasterProbedHere) {
   auto r = beowulf({"status"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");
-  EXPECT_THAT(r.out, MatchesRegex("NODE    ADDRESS      STATE  UPTIME +LOAD +CORES +MEMORY +DISK FREE +TEMP +MPI\n"
-                                  "master  198\\.18\\.0\\.10  up     [0-9dhms ]+  [0-9]+\\.[0-9][0-9]!? +[0-9]+ +"
+  EXPECT_THAT(r.out, MatchesRegex("NODE    ADDRESS      ARCH   STATE  UPTIME +LOAD +CORES +MEMORY +DISK FREE +TEMP +MPI\n"
+                                  "master  198\\.18\\.0\\.10  amd64  up     [0-9dhms ]+  [0-9]+\\.[0-9][0-9]!? +[0-9]+ +"
                                   "[0-9.]+[KMGT]?/[0-9.]+[KMGT]? +[0-9.]+[KMGT]? \\([0-9]+%\\)!? +[-0-9.C!]+ +[^ ].*\n"
                                   "1 node: 1 up\n"));
   EXPECT_TRUE(fs::is_directory(dir_ + "/.beowulf/ssh"));
@@ -77,6 +78,7 @@ TEST_F(StatusCommand, JsonIsOneObjectPerNode) {
   ASSERT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
   auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["node"], "master");
+  EXPECT_EQ(j["arch"], "amd64");
   EXPECT_EQ(j["state"], "up");
   EXPECT_EQ(j["cores"], sysconf(_SC_NPROCESSORS_ONLN));
   EXPECT_GT(j["memory_total_bytes"].get<double>(), 0);

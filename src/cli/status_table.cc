@@ -19,8 +19,11 @@ struct Cell {
   Mark mark = Mark::none;
 };
 
-constexpr std::array<std::string_view, 10> kHeader = {"NODE", "ADDRESS", "STATE", "UPTIME", "LOAD",
-                                                      "CORES", "MEMORY", "DISK FREE", "TEMP", "MPI"};
+constexpr std::array<std::string_view, 11> kHeader = {"NODE",  "ADDRESS", "ARCH",      "STATE", "UPTIME", "LOAD",
+                                                      "CORES", "MEMORY",  "DISK FREE", "TEMP",  "MPI"};
+
+/// The architecture `add` recorded: known without asking the node, so a down node has it too.
+std::string arch_text(const cluster::NodeStatus& row) { return row.arch.empty() ? "-" : printable(row.arch); }
 
 std::string state_of(const cluster::NodeStatus& row) {
   if (row.health) return "up";
@@ -40,6 +43,7 @@ std::vector<Cell> health_cells(const cluster::NodeStatus& row) {
   cluster::HealthAlerts alert = cluster::alerts(h);
   return {{row.name},
           {row.address},
+          {arch_text(row)},
           {"up"},
           {uptime_text(h.uptime_seconds)},
           {fmt::format("{:.2f}", h.load1), alert_if(alert.load)},
@@ -50,9 +54,12 @@ std::vector<Cell> health_cells(const cluster::NodeStatus& row) {
           {h.mpi.empty() ? "-" : h.mpi}};
 }
 
-/// A node without health: its name, address, then "down: why" across the other columns.
+/// A node without health: its name, address, architecture, then "down: why" across the other columns.
 std::vector<Cell> problem_cells(const cluster::NodeStatus& row) {
-  return {{row.name}, {row.address}, {fmt::format("{}: {}", state_of(row), printable(row.problem)), Mark::problem}};
+  return {{row.name},
+          {row.address},
+          {arch_text(row)},
+          {fmt::format("{}: {}", state_of(row), printable(row.problem)), Mark::problem}};
 }
 
 class Renderer {
@@ -114,7 +121,10 @@ std::string status_table(const std::vector<cluster::NodeStatus>& rows, bool colo
 std::string status_json(const std::vector<cluster::NodeStatus>& rows) {
   std::string out;
   for (const auto& row : rows) {
-    nlohmann::ordered_json j = {{"node", row.name}, {"address", row.address}, {"state", state_of(row)}};
+    nlohmann::ordered_json j = {{"node", row.name},
+                                {"address", row.address},
+                                {"arch", row.arch.empty() ? nullptr : nlohmann::ordered_json(row.arch)},
+                                {"state", state_of(row)}};
     if (!row.health) {
       j["error"] = row.problem;
     } else {

@@ -23,7 +23,7 @@ namespace {
 
 struct Options {
   std::string nodes;  ///< -w NODESET; empty: every member
-  PasswordOptions password;
+  UnneededPasswordOptions password;
   std::size_t fanout = 64;
   double up_timeout = 300;     ///< seconds a node may take for `up` (apt-get included)
   double status_timeout = 10;  ///< seconds a node may take to answer `status`
@@ -81,15 +81,14 @@ void print_up_table(const std::vector<cluster::TimeUpNode>& nodes) {
 int run_up(const Options& o) {
   auto c = chosen(o.nodes);
   if (!c.ok()) return report(c.error());
-  auto password = o.password.read(fmt::format("Password for {} (sudo on the nodes): ", c->inventory.master()->user));
-  if (!password.ok()) return report(password.error());
+  o.password.drop("time up");
   auto ssh = warm_ssh();
   if (!ssh.ok()) return report(ssh.error());
 
   InterruptGuard interrupt;
   bool tty = isatty(STDERR_FILENO) == 1;
   if (tty) fmt::print(stderr, "time up: chrony on {} node{}...", c->members.size(), c->members.size() == 1 ? "" : "s");
-  auto done = cluster::time_up(c->inventory, c->members, *ssh, *password, time_options(o, o.up_timeout, interrupt.fd()));
+  auto done = cluster::time_up(c->inventory, c->members, *ssh, time_options(o, o.up_timeout, interrupt.fd()));
   if (tty) fmt::print(stderr, "\r\x1b[K");
   if (interrupt.interrupted()) {
     fmt::print(stderr, "beowulf: interrupted: run the same 'beowulf time up' again to finish\n");
@@ -159,14 +158,15 @@ Run attach_time(CLI::App& sub) {
       ->check(CLI::Range(1.0, 86400.0))
       ->capture_default_str();
   up->footer(
-      "Asks once for the boards' password (sudo), then on every node at once: chrony installed\n"
+      "On every node at once, as root through 'sudo -n' (no password is asked or sent: 'beowulf\n"
+      "add' gave the members password-less sudo): chrony installed\n"
       "where missing (apt-get), /etc/chrony/chrony.conf written (the master: 'local stratum 10'\n"
       "and 'allow SUBNET', so it serves the cluster with no internet; a worker: 'server MASTER\n"
       "iburst' and 'makestep 1 3'), chrony.service restarted when the file changed. The first\n"
       "file is kept as chrony.conf.beowulf-orig. A second run changes nothing and says so.\n"
       "On the virtual cluster chronyd runs with -x: it never sets the clock the boards share\n"
       "with this machine.\n\n"
-      "Example:\n  beowulf time up\n  beowulf time up -w worker[001-004] --password-file ~/.board-password");
+      "Example:\n  beowulf time up\n  beowulf time up -w worker[001-004]");
 
   auto* status = sub.add_subcommand("status", "each node's clock: state, source and offset in one table");
   status->add_option("-w", o->nodes, "only these members (names or addresses): worker[001-004]")->type_name("NODESET");

@@ -11,6 +11,7 @@
 
 #include "cli/command.h"
 #include "cli/interrupt.h"
+#include "cli/password_options.h"
 #include "cli/report.h"
 #include "cluster/members.h"
 #include "cluster/users_workflow.h"
@@ -27,7 +28,7 @@ struct Options {
   int uid = 0;                 ///< 0: the next free
   std::string password_file;   ///< the new accounts' password (mode 0600)
   bool password_stdin = false; ///< ... or from standard input's first line
-  std::string sudo_password_file;
+  UnneededPasswordOptions sudo_password;  ///< --sudo-password-file, from before sudo -n
   bool fix = false;
   std::size_t fanout = 64;
 };
@@ -56,13 +57,6 @@ Result<remote::Ssh> warm_ssh() {
   remote::Ssh ssh;
   if (auto made = remote::ensure_control_dir(ssh.settings().control_dir); !made) return made.error();
   return ssh;
-}
-
-/// sudo's password on the nodes: --sudo-password-file, else asked on the terminal.
-Result<std::string> sudo_password(const Options& o, const Inventory& inventory) {
-  if (!o.sudo_password_file.empty()) return sys::read_password_file(o.sudo_password_file);
-  return sys::read_password_from_terminal(
-      fmt::format("Password for {} (sudo on the nodes): ", inventory.master()->user));
 }
 
 int print_nodes(const std::vector<cluster::UsersNode>& nodes, std::string_view nothing) {
@@ -98,12 +92,11 @@ int run_add(const Options& o) {
     if (!password.ok()) return report(password.error());
     request.password = *password;
   }
-  // Refused before the sudo password is asked: a bad name, a taken name or UID.
+  // Refused before any node changes: a bad name, a taken name or UID.
   auto plan = cluster::check_users_add(*inventory, *ssh, request, options);
   if (!plan.ok()) return report(plan.error());
-  auto sudo = sudo_password(o, *inventory);
-  if (!sudo.ok()) return report(sudo.error());
-  auto done = cluster::users_add(*inventory, *ssh, *sudo, request, options);
+  o.sudo_password.drop("users add");
+  auto done = cluster::users_add(*inventory, *ssh, request, options);
   if (interrupt.interrupted()) return exit_interrupted;
   if (!done.ok()) return report(done.error());
   return print_nodes(*done, "users add: nothing to change");
@@ -121,10 +114,9 @@ int run_remove(const Options& o) {
     return report(bad_input("refusing to remove the user beowulf logs in to the boards as"));
   auto ssh = warm_ssh();
   if (!ssh.ok()) return report(ssh.error());
-  auto sudo = sudo_password(o, *inventory);
-  if (!sudo.ok()) return report(sudo.error());
+  o.sudo_password.drop("users remove");
   InterruptGuard interrupt;
-  auto done = cluster::users_remove(*inventory, *ssh, *sudo, *names, {.fanout = o.fanout, .cancel_fd = interrupt.fd()});
+  auto done = cluster::users_remove(*inventory, *ssh, *names, {.fanout = o.fanout, .cancel_fd = interrupt.fd()});
   if (interrupt.interrupted()) return exit_interrupted;
   return print_nodes(done, "users remove: no node has them");
 }
@@ -139,9 +131,8 @@ int run_check(const Options& o) {
   InterruptGuard interrupt;
   cluster::UsersOptions options{.fanout = o.fanout, .cancel_fd = interrupt.fd()};
   if (o.fix) {
-    auto sudo = sudo_password(o, *inventory);
-    if (!sudo.ok()) return report(sudo.error());
-    auto done = cluster::fix_users(*inventory, *ssh, *sudo, *names, options);
+    o.sudo_password.drop("users check");
+    auto done = cluster::fix_users(*inventory, *ssh, *names, options);
     if (!done.ok()) return report(done.error());
     if (int status = print_nodes(*done, "users check: nothing to fix"); status != exit_ok) return status;
   }
@@ -167,9 +158,7 @@ Run attach_users(CLI::App& sub) {
   sub.require_subcommand(1);
   sub.footer("Example:\n  beowulf users add student[01-30] --password-file class-password\n  beowulf users check");
   auto sudo_file = [o](CLI::App* app) {
-    app->add_option("--sudo-password-file", o->sudo_password_file,
-                    "the boards' user's password for sudo, from FILE (mode 0600); default: asked")
-        ->type_name("FILE");
+    o->sudo_password.attach(*app, "--sudo-password-file", "");
     app->add_option("--fanout", o->fanout, "nodes worked on at once")->check(CLI::Range(1, 4096))->capture_default_str();
   };
   auto* add = sub.add_subcommand("add", "the same account on every member: name, UID, GID, home, shell, ssh key");

@@ -474,12 +474,7 @@ Result<AddReport> add_nodes(const AddOptions& options, const AddProgress& progre
   SudoPassword sudo{options.password, sent, true};
   apply_tables(everyone, c.facts, tables, c.key_ssh, c.fan, sudo);
   sys::wipe(sudo.password);
-  if (!members.front().ok()) {
-    Error e = *members.front().error;
-    if (e.what.find("sudo") != std::string::npos)
-      e.hint = "the master needs root for its /etc/hosts: run 'sudo -v' on the master, then add again";
-    return e;
-  }
+  if (!members.front().ok()) return master_update_failure(*members.front().error, "add");
 
   std::map<std::string, std::string> hostnames;
   std::vector<StepNode*> workers(everyone.begin() + 1, everyone.end());

@@ -166,7 +166,7 @@ TEST_F(FreshBoards, BecomeAProvedCluster) {
   }
   {
     SCOPED_TRACE("remove --revoke, then add again");
-    auto r = beowulf({"remove", "worker003", "--revoke", "--password-stdin"}, "linaro\n");
+    auto r = beowulf({"remove", "worker003", "--revoke"});  // no password: sudo -n
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.out, fmt::format("removed worker003 ({}13), its keys revoked\n", prefix()));
     EXPECT_EQ(sh("master", "ssh -o BatchMode=yes -o ControlPath=none " + prefix() + "13 true").exit_code, 255);
@@ -329,7 +329,7 @@ TEST_F(SudoLessBoard, IsTakenBackOutOfEveryBlockAndMembersNeedNoPassword) {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (sh("node1", "head -c 2 ~/.ssh/known_hosts").out != "# ")
       ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "the writer never started";
-    auto r = beowulf({"remove", "worker003", "--password-stdin"}, "linaro\n");
+    auto r = beowulf({"remove", "worker003"});
     EXPECT_EQ(sh("node1", "kill $(cat ~/writer.pid)").exit_code, 0);
     sys::ProcessResult ended;
     writer->wait(ended);

@@ -23,6 +23,7 @@ const std::vector<CheckInfo>& all_checks() {
       {"names", "every name resolves to its cluster address on every node", {"reach"}},
       {"host-keys", "no two nodes share a host key or a machine-id", {"reach"}},
       {"mpi", "the same MPI on every node, on the PATH of ssh commands", {"reach"}},
+      {"arch", "one architecture on every node, or a program must be built for each", {}},
       {"ports", "TCP between the nodes on a high port, as MPI needs", {"reach"}},
       {"interfaces", "one candidate interface for the cluster network", {"reach"}},
       {"clock", "clocks within 1 s of the master's", {"reach"}},

@@ -15,7 +15,7 @@ TEST(Check, EveryDependencyComesEarlier) {
     for (const auto& d : c.depends_on) EXPECT_NE(std::find(seen.begin(), seen.end(), d), seen.end()) << c.id << " " << d;
     seen.push_back(c.id);
   }
-  EXPECT_EQ(seen.size(), 21u);  // with "users", the five "slurm-" checks and "planned"
+  EXPECT_EQ(seen.size(), 22u);  // with "users", the five "slurm-" checks, "planned" and "arch"
 }
 
 TEST(Check, SkipReasonFollowsDependenciesOnTheSameNode) {

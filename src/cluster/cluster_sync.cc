@@ -66,6 +66,13 @@ sys::ProcessSpec update_files_job(const remote::Ssh& ssh, const StepNode& node, 
   return spec;
 }
 
+Error master_update_failure(Error e, std::string_view command) {
+  if (e.what.find("sudo") != std::string::npos)
+    e.hint = fmt::format("the master needs root for its /etc/hosts: run 'sudo -v' on the master, then {} again",
+                         command);
+  return e;
+}
+
 void apply_tables(const std::vector<StepNode*>& nodes, const FactsByName& facts, const ClusterTables& tables,
                   const remote::Ssh& ssh, const remote::FanOutOptions& fan, const SudoPassword& sudo) {
   run_step(

@@ -40,6 +40,10 @@ struct SudoPassword {
 sys::ProcessSpec update_files_job(const remote::Ssh& ssh, const StepNode& node, const NodeChanges& changes,
                                   const SudoPassword& sudo);
 
+/// The master's failure to update its files (`e`) as `command` (add, remove) reports it:
+/// where its sudo asked for a password, the hint says how to give it once.
+Error master_update_failure(Error e, std::string_view command);
+
 /// Changes on each of `nodes` what differs from `tables` (and its hostname), as step
 /// "update files" (update_files_job).
 void apply_tables(const std::vector<StepNode*>& nodes, const FactsByName& facts, const ClusterTables& tables,

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <set>
 
+#include "cluster/arch_check.h"
 #include "cluster/doctor_probe.h"
 #include "cluster/host_key.h"
 #include "cluster/members.h"
@@ -203,6 +204,7 @@ std::vector<Finding> run_doctor(const Inventory& inventory, const DoctorOptions&
   add(check_names(facts, findings));
   add(check_host_keys(facts, findings));
   add(check_mpi(facts, findings));
+  add(check_arch(options.nodes));
   add(check_ports(facts, findings));
   add(check_interfaces(facts, findings));
   add(check_clock(facts, findings));

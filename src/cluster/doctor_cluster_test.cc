@@ -5,11 +5,15 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <fmt/core.h>
 
+#include <chrono>
+#include <fstream>
 #include <optional>
+#include <thread>
 
 #include "sim/sim.h"
 
@@ -107,11 +111,11 @@ TEST_F(Doctor, AHealthyClusterReportsOnlyOk) {
   EXPECT_THAT(r.out, HasSubstr("✔ reach               worker[001-003]: sshd answers on port 22\n"));
   EXPECT_THAT(r.out, HasSubstr("✔ ssh-node-to-node    worker[001-003] (6 pairs): key login works\n"));
   EXPECT_THAT(r.out, HasSubstr("✔ cpi                 cluster: pi is approximately 3.14159265"));
-  EXPECT_THAT(r.out, HasSubstr("doctor: 14 checks on 4 nodes: 14 ✔, 0 !, 0 ✘, 0 skipped"));
+  EXPECT_THAT(r.out, HasSubstr("doctor: 15 checks on 4 nodes: 15 ✔, 0 !, 0 ✘, 0 skipped"));
   for (const char* bad : {"\n✘", "\n!", "\n-"}) EXPECT_THAT("\n" + r.out, Not(HasSubstr(bad)));
   auto json = doctor({"--json", "--no-cpi"});
   EXPECT_EQ(json.exit_code, 0);
-  EXPECT_THAT(json.out, HasSubstr(R"("summary":{"fail":0,"ok":12,"skipped":0,"warn":0})"));
+  EXPECT_THAT(json.out, HasSubstr(R"("summary":{"fail":0,"ok":13,"skipped":0,"warn":0})"));
 }
 
 TEST_F(Doctor, Reach_SshdDown) {
@@ -160,6 +164,71 @@ TEST_F(Doctor, Names_LoopbackFixedByDashDashFixWithAdd) {
   auto fixed = beowulf({"doctor", "--no-cpi", "--fix", "--yes", "--password-stdin"}, "linaro\n");
   EXPECT_THAT(fixed.err, HasSubstr("fixed: beowulf add 198.18.7.12\n"));
   EXPECT_EQ(fixed.exit_code, 0) << fixed.out << fixed.err;
+  expect_clean();
+}
+
+/// The parent of process `pid` (no pid namespace in a sim: one numbering); 0 when gone.
+pid_t parent_of(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.starts_with("PPid:")) return std::stoi(line.substr(5));
+  return 0;
+}
+
+/// Whether `pid` still runs (a zombie not yet reaped counts as ended).
+bool running(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.starts_with("State:")) return line.find('Z') == std::string::npos;
+  return false;
+}
+
+TEST_F(Doctor, Names_SigtermDuringTheFixEndsTheNestedAddAndItsChildrenAndExits130) {
+  sh("node2", "sed -i '1i 127.0.1.1 worker002' /etc/hosts");
+  // The nested add's first step is ssh-keyscan: a stand-in first on PATH that never ends,
+  // so the add is surely running when doctor is signalled.
+  sh("master",
+     "mkdir -p ~/stall && printf '#!/bin/sh\\necho $$ > ~/stall/keyscan.pid\\nexec sleep 600\\n' > "
+     "~/stall/ssh-keyscan && chmod +x ~/stall/ssh-keyscan",
+     "linaro");
+  std::string path = fmt::format("PATH=/home/linaro/stall:{0}/src/cli:/usr/local/bin:/usr/bin:/bin", BEOWULF_BINARY_DIR);
+  auto argv = sim_->exec_argv("master", {"env", path, "beowulf", "doctor", "--no-cpi", "--fix", "--yes",
+                                         "--password-stdin"}, "linaro");
+  ASSERT_TRUE(argv.ok());
+  auto doctor = sys::Process::start({.argv = *argv});
+  ASSERT_TRUE(doctor.ok()) << doctor.error().message();
+  ASSERT_EQ(write(doctor->stdin_fd(), "linaro\n", 7), 7);
+  doctor->close_stdin();
+
+  pid_t keyscan = 0;
+  for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120); keyscan == 0;) {
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "the nested add never reached ssh-keyscan";
+    auto pid = sim_->exec("master", {"cat", "/home/linaro/stall/keyscan.pid"});
+    if (pid.ok() && pid->exit_code == 0 && !pid->out.empty()) keyscan = std::stoi(pid->out);
+    else std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  // doctor runs the add workflow in its own process: ssh-keyscan is its child.
+  pid_t doctor_pid = parent_of(keyscan);
+  ASSERT_GT(doctor_pid, 0);
+  std::ifstream cmdline("/proc/" + std::to_string(doctor_pid) + "/cmdline");
+  std::string command((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
+  ASSERT_THAT(command, HasSubstr(std::string("doctor\0", 7)));
+
+  ASSERT_EQ(kill(doctor_pid, SIGTERM), 0);
+  sys::ProcessResult ended;
+  doctor->wait(ended);
+  EXPECT_EQ(ended.exit_code, 130);
+  char buffer[65536];
+  ssize_t n = read(doctor->stderr_fd(), buffer, sizeof buffer);
+  EXPECT_THAT(std::string(buffer, n > 0 ? n : 0), HasSubstr("interrupted: beowulf add 198.18.7.12 was stopped\n"));
+  for (pid_t pid : {keyscan}) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);  // the node's holder reaps them
+    while (running(pid) && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_FALSE(running(pid)) << pid << " outlived doctor";
+  }
+  sh("master", "rm -r ~/stall", "linaro");
+  sh("node2", "sed -i '/^127.0.1.1 worker002$/d' /etc/hosts");
   expect_clean();
 }
 
@@ -255,7 +324,7 @@ TEST_F(DoctorSixteen, AHealthyClusterReportsOnlyOk) {
   auto r = doctor({"-t", "20"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_THAT(r.out, HasSubstr("✔ reach               worker[001-016]: sshd answers on port 22\n"));
-  EXPECT_THAT(r.out, HasSubstr("doctor: 13 checks on 17 nodes: 13 ✔, 0 !, 0 ✘, 0 skipped"));
+  EXPECT_THAT(r.out, HasSubstr("doctor: 14 checks on 17 nodes: 14 ✔, 0 !, 0 ✘, 0 skipped"));
   for (const char* bad : {"\n✘", "\n!", "\n-"}) EXPECT_THAT("\n" + r.out, Not(HasSubstr(bad)));
 }
 

@@ -30,6 +30,7 @@ void explain_run(NodeStatus& row, const Node& node, const remote::NodeRun& run, 
 
 NodeStatus read_run(const Node& node, const remote::NodeRun& run, std::chrono::milliseconds timeout) {
   NodeStatus row{node.name, node.address.str(), std::nullopt, false, {}};
+  row.arch = node.arch;
   if (!run.outcome.ok()) {
     explain_run(row, node, run, timeout);
     return row;

@@ -26,6 +26,7 @@ struct NodeStatus {
   bool down = false;                 ///< it could not be reached (refused, unreachable, no answer)
   std::string problem;               ///< when no health: "ssh: connection refused"
   bool planned = false;              ///< a planned node, not yet a member: not asked
+  std::string arch;                  ///< its userland's Debian architecture as `add` recorded it; empty: unknown
 };
 
 struct StatusOptions {

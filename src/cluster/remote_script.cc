@@ -113,7 +113,7 @@ std::string apply_script(const NodeChanges& changes, const SudoAccess& sudo) {
     root += fmt::format("hostname {}\n", *changes.hostname);
   }
   if (changes.etc_hosts) root += write_line("/etc/hosts", *changes.etc_hosts, "644", changes.read.etc_hosts);
-  if (!sudo.password_on_stdin) return script + fmt::format("root={}\nsudo -n sh -c \"$root\"\n", literal(root));
+  if (!sudo.password_on_stdin) return script + sudo_n_script(root);
   if (sudo.grant_to.empty()) return script + as_root_script(root);
   return script + fmt::format(
                       "root={}\ngrant={}\n"
@@ -129,6 +129,10 @@ std::string as_root_script(std::string_view root_script) {
       "if sudo -n true 2>/dev/null; then read -r _ || true; sudo -n sh -c \"$root\"; "
       "else sudo -S -p '' sh -c \"$root\"; fi\n",
       literal(root_script));
+}
+
+std::string sudo_n_script(std::string_view root_script) {
+  return fmt::format("root={}\nsudo -n sh -c \"$root\"\n", literal(root_script));
 }
 
 std::string prove_script(std::string_view master_name) {

@@ -61,8 +61,14 @@ std::string apply_script(const NodeChanges& changes, const SudoAccess& sudo = {}
 
 /// Runs `root_script` as root through sudo: where `sudo -n` needs no password the first
 /// line of stdin is read and dropped, else it is the password for `sudo -S`. Exits with
-/// the root script's status.
+/// the root script's status. For the nodes being added only.
 std::string as_root_script(std::string_view root_script);
+
+/// Runs `root_script` as root through `sudo -n`: never a password (members and the master
+/// have password-less sudo since `add`); stdin goes to the root script as it is. Where
+/// sudo asks anyway, it fails with sudo's "a password is required" (script_failure names it
+/// with the fix).
+std::string sudo_n_script(std::string_view root_script);
 
 /// Proves the node reaches the master by name in BatchMode: prints the node's hostname,
 /// then the master's, as the master answers over ssh. A connection the master closes

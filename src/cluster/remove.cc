@@ -9,7 +9,6 @@
 #include "core/managed_block.h"
 #include "core/suggest.h"
 #include "sys/inventory_file.h"
-#include "sys/password_input.h"
 #include "sys/paths.h"
 
 namespace beowulf::cluster {
@@ -108,12 +107,8 @@ Result<RemoveReport> remove_nodes(const RemoveOptions& options) {
   gather_facts(pointers(members), ssh, fan, "gather", facts);
   if (!members.front().ok()) return *members.front().error;
   auto tables = make_tables(member_keys(after, facts, facts.at(after.master()->name)));
-  // remove asks for this password expressly (sudo on the remaining nodes): no grant.
-  SudoPassword sudo{options.password, {}, false};
-  for (const auto& m : members) sudo.to.insert(m.node.name);
-  apply_tables(pointers(members), facts, tables, ssh, fan, sudo);
-  sys::wipe(sudo.password);
-  if (!members.front().ok()) return *members.front().error;
+  apply_tables(pointers(members), facts, tables, ssh, fan, {});  // no password: sudo -n everywhere
+  if (!members.front().ok()) return master_update_failure(*members.front().error, "remove");
   for (std::size_t i = 1; i < members.size(); ++i)
     if (!members[i].ok()) report.failures.push_back(*members[i].error);
   if (Status s = write_master_files(after); !s.ok()) return s.error();

@@ -1,7 +1,8 @@
 #pragma once
 // remove: takes nodes out of the cluster: from the inventory, from the hosts, known_hosts
 // and authorized_keys blocks of the remaining nodes, from the master's ssh config and
-// the machine files. With `revoke`, it first removes the cluster's blocks (its keys and
+// the machine files. No password goes to any node: the remaining nodes' /etc/hosts
+// change through `sudo -n` (add gave the members password-less sudo). With `revoke`, it first removes the cluster's blocks (its keys and
 // host keys) from the removed nodes themselves, so the cluster can no longer log in there.
 
 #include <chrono>
@@ -16,7 +17,6 @@ namespace beowulf::cluster {
 struct RemoveOptions {
   std::vector<std::string> nodes;  ///< names or addresses of members
   bool revoke = false;
-  std::string password;            ///< sudo's on the remaining nodes (their /etc/hosts)
   std::size_t fanout = 64;
   std::chrono::seconds timeout{60};
   int cancel_fd = -1;

@@ -21,7 +21,7 @@ remote::FanOutOptions fan_options(const TimeOptions& options) {
 }  // namespace
 
 std::vector<TimeUpNode> time_up(const Inventory& inventory, const std::vector<Node>& members, const remote::Ssh& ssh,
-                                const std::string& password, const TimeOptions& options) {
+                                const TimeOptions& options) {
   std::vector<StepNode> nodes;
   for (const auto& m : members) nodes.push_back(step_node(m));
   std::vector<TimeUpResult> results(members.size());
@@ -33,9 +33,7 @@ std::vector<TimeUpNode> time_up(const Inventory& inventory, const std::vector<No
         chosen, "chrony", fan_options(options),
         [&](StepNode& n) -> std::optional<sys::ProcessSpec> {
           const Node& node = members[&n - nodes.data()];
-          auto spec = script_job(ssh, n, as_root_script(time_up_script(chrony_plan(inventory, node))));
-          spec.input = password + "\n";
-          return spec;
+          return script_job(ssh, n, sudo_n_script(time_up_script(chrony_plan(inventory, node))));
         },
         [&](StepNode& n, const remote::NodeRun& run) -> Status {
           if (!run.outcome.ok()) return remote::explain(run, n.target());

@@ -29,14 +29,14 @@ struct TimeUpNode {
   std::string name;
   std::string address;
   TimeUpResult result;         ///< what changed, when it succeeded
-  std::optional<Error> error;  ///< "worker002 (198.18.0.12)": "chrony: sudo: wrong password"
+  std::optional<Error> error;  ///< "worker002 (198.18.0.12)": "chrony: sudo asked for a password"
 };
 
-/// Sets chrony up on `members` (of `inventory`), as root through sudo with `password`
-/// (sent only on the channel's stdin; unused where sudo needs none). One entry per
-/// member, in order.
+/// Sets chrony up on `members` (of `inventory`), as root through `sudo -n`: no password
+/// goes to any node (`add` gave the members password-less sudo; a node whose sudo asks
+/// fails "chrony: sudo asked for a password" with the fix). One entry per member, in order.
 std::vector<TimeUpNode> time_up(const Inventory& inventory, const std::vector<Node>& members, const remote::Ssh& ssh,
-                                const std::string& password, const TimeOptions& options);
+                                const TimeOptions& options);
 
 /// One member's clock, or why it could not be read.
 struct TimeRow {

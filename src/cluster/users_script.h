@@ -2,8 +2,8 @@
 // The shell scripts `beowulf users` runs on a node (POSIX sh, pure strings). Names, keys
 // and files travel inside them as base64 (remote_script.h's literal), so nothing a user
 // gives can break the quoting; a new account's password never does: the root scripts
-// read it as the second line of stdin (the first is sudo's, as_root_script) and hand it
-// to chpasswd, which stores it hashed.
+// read it as the first line of stdin (they run through `sudo -n`, which passes stdin on)
+// and hand it to chpasswd, which stores it hashed.
 
 #include <optional>
 #include <string>
@@ -36,7 +36,7 @@ struct UserChange {
 };
 
 /// The root script for `changes` on a node; with `set_password` it reads the password
-/// from the second line of stdin and sets it for every created user (chpasswd).
+/// from the first line of stdin and sets it for every created user (chpasswd).
 /// Prints "change NAME WHAT" per change.
 std::string users_apply_script(const std::vector<UserChange>& changes, bool set_password);
 

@@ -74,7 +74,8 @@ std::vector<StepNode> step_nodes(const std::vector<Node>& members) {
   return out;
 }
 
-/// Runs the root script `script_for(node index)` on every member; one UsersNode each.
+/// Runs the root script `script_for(node index)` on every member through `sudo -n` (no
+/// sudo password goes anywhere), `input` on its stdin; one UsersNode each.
 std::vector<UsersNode> run_as_root(const std::vector<Node>& members, const remote::Ssh& ssh, const std::string& input,
                                    const UsersOptions& options,
                                    const std::function<std::optional<std::string>(std::size_t)>& script_for) {
@@ -88,7 +89,7 @@ std::vector<UsersNode> run_as_root(const std::vector<Node>& members, const remot
       [&](StepNode& n) -> std::optional<sys::ProcessSpec> {
         auto script = script_for(&n - nodes.data());
         if (!script) return std::nullopt;
-        auto spec = script_job(ssh, n, as_root_script(*script));
+        auto spec = script_job(ssh, n, sudo_n_script(*script));
         spec.input = input;
         return spec;
       },
@@ -147,7 +148,7 @@ Result<std::vector<Account>> check_users_add(const Inventory& inventory, const r
 }
 
 Result<std::vector<UsersNode>> users_add(const Inventory& inventory, const remote::Ssh& ssh,
-                                         const std::string& sudo_password, const UsersAddRequest& request,
+                                         const UsersAddRequest& request,
                                          const UsersOptions& options) {
   auto plan = check_users_add(inventory, ssh, request, options);
   if (!plan.ok()) return plan.error();
@@ -157,7 +158,7 @@ Result<std::vector<UsersNode>> users_add(const Inventory& inventory, const remot
     if (!keys.ok()) return keys.error();
     changes.push_back({.account = account, .create = true, .keys = *keys});
   }
-  std::string input = sudo_password + "\n" + request.password.value_or("") + "\n";
+  std::string input = request.password ? *request.password + "\n" : "";
   const auto& members = inventory.nodes();
   auto done = run_as_root(members, ssh, input, options, [&](std::size_t i) -> std::optional<std::string> {
     std::vector<UserChange> here = changes;
@@ -173,9 +174,9 @@ Result<std::vector<UsersNode>> users_add(const Inventory& inventory, const remot
 }
 
 std::vector<UsersNode> users_remove(const Inventory& inventory, const remote::Ssh& ssh,
-                                    const std::string& sudo_password, const std::vector<std::string>& names,
+                                    const std::vector<std::string>& names,
                                     const UsersOptions& options) {
-  auto done = run_as_root(inventory.nodes(), ssh, sudo_password + "\n", options,
+  auto done = run_as_root(inventory.nodes(), ssh, "", options,
                           [&](std::size_t) -> std::optional<std::string> { return users_remove_script(names); });
   bool all_ok = std::none_of(done.begin(), done.end(), [](const UsersNode& n) { return n.error.has_value(); });
   if (all_ok) {
@@ -210,7 +211,7 @@ Result<std::vector<UserProblem>> find_user_problems(const Inventory& inventory, 
 }
 
 Result<std::vector<UsersNode>> fix_users(const Inventory& inventory, const remote::Ssh& ssh,
-                                         const std::string& sudo_password, std::vector<std::string> names,
+                                         std::vector<std::string> names,
                                          const UsersOptions& options) {
   if (names.empty()) names = recorded_users();
   const auto& members = inventory.nodes();
@@ -242,7 +243,7 @@ Result<std::vector<UsersNode>> fix_users(const Inventory& inventory, const remot
       if (m.role == Role::master) c.extra_file = inventory_for(inventory, user);
     }
   }
-  return run_as_root(members, ssh, sudo_password + "\n", options, [&](std::size_t i) -> std::optional<std::string> {
+  return run_as_root(members, ssh, "", options, [&](std::size_t i) -> std::optional<std::string> {
     auto it = changes.find(members[i].name);
     if (it == changes.end()) return std::nullopt;
     std::vector<UserChange> here;

@@ -64,14 +64,15 @@ Result<std::vector<Account>> check_users_add(const Inventory& inventory, const r
 /// Makes the accounts of `request` on every member: the same name, UID, GID, home and
 /// shell; a key pair per user trusted on every member (and the cluster's known hosts);
 /// on the master its own ~/.beowulf/cluster.toml (the inventory as that user), so that
-/// `beowulf run` works for it. `sudo_password` is sent on stdin only.
+/// `beowulf run` works for it. Root comes from `sudo -n` on every member: no sudo
+/// password goes to any node (the accounts' own password, when given, on stdin only).
 Result<std::vector<UsersNode>> users_add(const Inventory& inventory, const remote::Ssh& ssh,
-                                         const std::string& sudo_password, const UsersAddRequest& request,
+                                         const UsersAddRequest& request,
                                          const UsersOptions& options);
 
 /// Removes `names` and their homes from every member; forgets them in ~/.beowulf/users.
 std::vector<UsersNode> users_remove(const Inventory& inventory, const remote::Ssh& ssh,
-                                    const std::string& sudo_password, const std::vector<std::string>& names,
+                                    const std::vector<std::string>& names,
                                     const UsersOptions& options);
 
 /// The names ~/.beowulf/users records (empty when there is none).
@@ -87,7 +88,7 @@ Result<std::vector<UserProblem>> find_user_problems(const Inventory& inventory, 
 /// set, a missing home or account made; each such user's key made anew and trusted on
 /// every member. Nodes without a problem keep their accounts as they are.
 Result<std::vector<UsersNode>> fix_users(const Inventory& inventory, const remote::Ssh& ssh,
-                                         const std::string& sudo_password, std::vector<std::string> names,
+                                         std::vector<std::string> names,
                                          const UsersOptions& options);
 
 }  // namespace beowulf::cluster

@@ -74,6 +74,10 @@ mount --rbind root /root
 mount --rbind tmp /tmp
 mount --rbind run /run
 hostname "$host_name"
+# What it starts runs in /, as init's and systemd's daemons do: the node folder's host path
+# does not resolve in the node once /run is covered (slurmstepd, started from slurmd,
+# could not return to it: "Unable to return to working directory" in every job's output).
+cd /
 if [ "$cgroups" = cgroups ]; then
   mount -t tmpfs -o mode=0755 cgroup /sys/fs/cgroup
   for c in cpuset memory freezer devices; do

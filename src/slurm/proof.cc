@@ -4,10 +4,10 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <thread>
 
+#include "slurm/batch_job.h"
 #include "sys/process.h"
 
 namespace beowulf::slurm {
@@ -89,32 +89,28 @@ Result<std::vector<std::string>> srun_hostnames(std::size_t count) {
 Result<std::string> batch_cpi(std::size_t count, const std::string& cpi, const std::string& output_dir) {
   std::error_code ec;
   std::filesystem::create_directories(output_dir, ec);
-  std::string output = output_dir + "/cpi-proof.out";
-  std::filesystem::remove(output, ec);
-  auto submitted = run_text({"sbatch", "--parsable", fmt::format("-N{}", count), "--ntasks-per-node=1", "-t",
-                             "2", "-J", "beowulf-proof", "-o", output, "--wrap", "exec mpiexec.mpich " + cpi},
-                            std::chrono::seconds(30));
-  if (!submitted) return Error{"sbatch of " + cpi + ": " + submitted.error().what};
-  std::string job = trimmed(*submitted);
-  job = job.substr(0, job.find(';'));  // "ID;CLUSTER" on a federation
-  // Not `sbatch --wait`: it looks at the job after 2 s, then 8 s later, then 32 s later.
-  auto deadline = Clock::now() + std::chrono::seconds(150);
-  for (bool ended = false;;) {
-    std::ifstream in(output);
-    std::string all;
-    for (std::string line; std::getline(in, line);) {
-      all += line + "\n";
-      if (line.rfind("pi is approximately", 0) == 0) return line;
-    }
-    if (ended)
-      return Error{fmt::format("sbatch of {}: job {} printed no 'pi is approximately' line in {}: {}", cpi, job, output,
-                               trimmed(all))};
-    if (Clock::now() > deadline) return Error{fmt::format("sbatch of {}: job {} has not ended after 150 s", cpi, job)};
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    auto queued = run_text({"squeue", "-h", "-j", job, "-o", "%T"}, std::chrono::seconds(10));
-    // gone from the queue (or, long after, from slurmctld's memory): a last look at the output
-    ended = queued ? trimmed(*queued).empty() : queued.error().what.find("Invalid job id") != std::string::npos;
-  }
+  BatchRequest request{.command = {"mpiexec.mpich", cpi},
+                       .name = "beowulf-proof",
+                       .nodes = static_cast<int>(count),
+                       .one_task_per_node = true,
+                       .output = output_dir + "/cpi-proof.out",
+                       .minutes = 2};
+  std::filesystem::remove(request.output, ec);
+  auto job = submit(request);
+  if (!job) return Error{"sbatch of " + cpi + ": " + job.error().what};
+  std::string all, pi;
+  auto look = [&](std::string_view text) {  // the pi line is the proof: no need to wait for the end
+    all += text;
+    std::istringstream lines(all);
+    for (std::string line; std::getline(lines, line);)
+      if (line.rfind("pi is approximately", 0) == 0 && !lines.eof()) pi = line;
+    return pi.empty();
+  };
+  auto ended = follow_job(*job, local_output(request.output), look, std::chrono::seconds(150));
+  if (!pi.empty()) return pi;
+  if (!ended) return Error{fmt::format("sbatch of {}: job {}: {}", cpi, *job, ended.error().what)};
+  return Error{fmt::format("sbatch of {}: job {} printed no 'pi is approximately' line in {}: {}", cpi, *job,
+                           request.output, trimmed(all))};
 }
 
 }  // namespace beowulf::slurm

@@ -39,10 +39,10 @@
 #include <stdexcept>
 #include <type_traits>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "beowulf/taskfarm/batches.h"
 #include "beowulf/taskfarm/handshake.h"
 #include "beowulf/taskfarm/journal.h"
 #include "beowulf/taskfarm/layout.h"
@@ -152,17 +152,7 @@ class TaskFarm {
   static constexpr std::uint32_t kNoCall = UINT32_MAX;
   static constexpr std::size_t kMaxTaskBytes = std::size_t{1} << 26;  ///< a batch of tasks stops growing here
 
-  /// A batch handed out: positions [begin, end) of the call's to-do list.
-  struct Batch {
-    int worker = 0;
-    std::uint32_t call = 0;
-    std::size_t begin = 0, end = 0;
-    std::size_t received = 0;  ///< results back so far (large ones come in several messages)
-    Clock::time_point sent;
-    bool copied = false;  ///< a straggler copy exists (or this is one)
-    std::vector<char> message;
-    MPI_Request request = MPI_REQUEST_NULL;
-  };
+  using Batch = detail::Batch;
 
   /// Collective: the farm's communicator and the handshake (`extra` joins the layout).
   void connect(mpi::Session& session, std::uint64_t extra) {
@@ -224,7 +214,7 @@ class TaskFarm {
     }
     threads_.assign(static_cast<std::size_t>(size_), 0);
     for (int w : workers_) threads_[w] = layouts[w].threads;
-    in_flight_.assign(static_cast<std::size_t>(size_), 0);
+    batches_ = detail::Batches(static_cast<std::size_t>(size_));
     if (size_ == 1) {
       local_ = std::make_unique<detail::TaskRunner<Task, Result>>(
           fn_, options_.threads_per_worker, options_.task_timeout_seconds, options_.max_message_bytes);
@@ -248,7 +238,7 @@ class TaskFarm {
     auto ignore = [](std::size_t, Outcome<Result>&&) {};
     Deliver none = ignore;
     auto deadline = Clock::now() + std::chrono::duration<double>(options_.exit_grace_seconds);
-    for (Backoff backoff; !outstanding_.empty() && Clock::now() < deadline;) {
+    for (Backoff backoff; !batches_.empty() && Clock::now() < deadline;) {
       if (!poll_result(none)) backoff.pause(sending());
     }
     stop_workers();
@@ -381,7 +371,7 @@ class TaskFarm {
       sent = false;
       for (int w : workers_) {
         if (cursor_ >= todo_.size()) return;
-        if (in_flight_[w] >= slots(w)) continue;
+        if (batches_.held_by(w) >= slots(w)) continue;
         std::size_t chunk = policy().next_chunk(todo_.size() - cursor_, mean_task_seconds());
         cursor_ = send_batch(w, cursor_, cursor_ + chunk, deliver);
         sent = true;
@@ -400,7 +390,7 @@ class TaskFarm {
     b.call = call_;
     b.begin = begin;
     b.sent = Clock::now();
-    b.message = spare_message();
+    b.message = batches_.spare_message();
     Writer w(b.message);
     std::uint64_t id = next_batch_;
     w << id << std::uint32_t{0};
@@ -420,7 +410,7 @@ class TaskFarm {
     std::memcpy(b.message.data() + 8, count.data(), 4);
     ++next_batch_;
     ++stats_.batches;
-    outstanding_.emplace(id, std::move(b));
+    batches_.add(id, std::move(b));
     return {k, id};
   }
 
@@ -438,15 +428,6 @@ class TaskFarm {
     return begin;
   }
 
-  /// A message buffer of a finished batch, to be filled again (its pages already mapped).
-  std::vector<char> spare_message() {
-    if (spare_.empty()) return {};
-    std::vector<char> message = std::move(spare_.back());
-    spare_.pop_back();
-    message.clear();
-    return message;
-  }
-
   void refuse_large_task(std::size_t i, Deliver& deliver) {
     if (done_[i]) return;
     std::size_t bytes = to_bytes(task_at(i)).size();
@@ -458,14 +439,13 @@ class TaskFarm {
   std::size_t send_batch(int worker, std::size_t begin, std::size_t end, Deliver& deliver) {
     auto [stop, id] = make_batch(worker, begin, end, deliver);
     if (id == UINT64_MAX) return stop;
-    Batch& b = outstanding_.at(id);
+    Batch& b = *batches_.find(id);
     if (worker == 0) {
       local_->submit(b.message);
     } else {
       detail::send_bytes(b.message, worker, detail::kTasks, comm_, &b.request);
-      sending_.push_back(id);
+      batches_.sending(id);
     }
-    ++in_flight_[worker];
     return stop;
   }
 
@@ -499,45 +479,22 @@ class TaskFarm {
   }
 
   /// Whether a batch message is still on its way to a worker.
-  bool sending() {
-    while (!sending_.empty()) {
-      auto it = outstanding_.find(sending_.back());
-      int done = 1;
-      if (it != outstanding_.end() && it->second.request != MPI_REQUEST_NULL)
-        MPI_Test(&it->second.request, &done, MPI_STATUS_IGNORE);
-      if (!done) return true;
-      sending_.pop_back();
-    }
-    return false;
-  }
+  bool sending() { return batches_.still_sending(); }
 
   void reissue_stragglers(Deliver& deliver) {
     if (cursor_ < todo_.size() || call_ == kNoCall) return;
     for (int w : workers_) {
-      if (in_flight_[w] != 0 || threads_[w] == 0) continue;
-      Batch* late = oldest_straggler();
+      if (batches_.held_by(w) != 0 || threads_[w] == 0) continue;
+      Batch* late = batches_.oldest_late(call_, std::max(0.0, mean_task_seconds()), options_.straggler_min_seconds,
+                                         options_.straggler_factor);
       if (!late) return;
       late->copied = true;
       std::size_t begin = late->begin, end = late->end;
       for (std::size_t k = begin; k < end; ++k) stats_.reissued += done_[todo_[k]] ? 0 : 1;
       std::uint64_t id = next_batch_;
       send_batch(w, begin, end, deliver);
-      if (auto it = outstanding_.find(id); it != outstanding_.end()) it->second.copied = true;
+      if (Batch* copy = batches_.find(id)) copy->copied = true;
     }
-  }
-
-  Batch* oldest_straggler() {
-    Batch* oldest = nullptr;
-    auto now = Clock::now();
-    double mean = std::max(0.0, mean_task_seconds());
-    for (auto& [id, b] : outstanding_) {
-      if (b.copied || b.call != call_) continue;
-      double age = std::chrono::duration<double>(now - b.sent).count();
-      double expected = mean * static_cast<double>(b.end - b.begin);
-      if (age < options_.straggler_min_seconds || age < options_.straggler_factor * expected) continue;
-      if (!oldest || b.sent < oldest->sent) oldest = &b;
-    }
-    return oldest;
   }
 
   /// Takes one results message from worker `from`: journals the new results, then
@@ -553,13 +510,12 @@ class TaskFarm {
       stats_.lost_threads += threads_[from] - threads_left;
       threads_[from] = threads_left;
     }
-    auto it = outstanding_.find(id);
-    if (it == outstanding_.end()) throw DecodeError("a result for a batch never sent");
-    Batch& b = it->second;
-    std::uint32_t call = b.call;
-    std::size_t begin = b.begin + first;
-    b.received += count;
-    if (b.received >= b.end - b.begin) finish_batch(it);
+    Batch* b = batches_.find(id);
+    if (!b) throw DecodeError("a result for a batch never sent");
+    std::uint32_t call = b->call;
+    std::size_t begin = b->begin + first;
+    b->received += count;
+    if (b->received >= b->end - b->begin) batches_.finish(id);
     if (call != call_) {
       stats_.duplicates += count;  // a late copy from a finished call
       return;
@@ -567,14 +523,6 @@ class TaskFarm {
     measured_seconds_ += seconds;
     measured_tasks_ += count;
     take_results(r, begin, count, deliver);
-  }
-
-  void finish_batch(typename std::unordered_map<std::uint64_t, Batch>::iterator it) {
-    Batch& b = it->second;
-    if (b.request != MPI_REQUEST_NULL) MPI_Wait(&b.request, MPI_STATUS_IGNORE);  // it arrived
-    --in_flight_[b.worker];
-    if (spare_.size() < kSpareMessages) spare_.push_back(std::move(b.message));
-    outstanding_.erase(it);
   }
 
   void take_results(Reader& r, std::size_t begin, std::uint32_t count, Deliver& deliver) {
@@ -624,10 +572,7 @@ class TaskFarm {
       detail::receive(msg, status, results_in_);
       stopped += status.MPI_TAG == detail::kStopped;
     }
-    for (auto& [id, b] : outstanding_) {
-      if (b.request != MPI_REQUEST_NULL) MPI_Wait(&b.request, MPI_STATUS_IGNORE);
-    }
-    outstanding_.clear();
+    batches_.clear();
   }
 
   Function fn_;
@@ -656,11 +601,7 @@ class TaskFarm {
   std::vector<int> workers_;             ///< ranks that run tasks (0 alone with one rank)
   std::vector<std::size_t> threads_;     ///< task threads left per rank
   std::uint64_t next_batch_ = 0;
-  std::unordered_map<std::uint64_t, Batch> outstanding_;
-  std::vector<std::size_t> in_flight_;
-  std::vector<std::uint64_t> sending_;  ///< batches whose MPI_Isend may not be done
-  static constexpr std::size_t kSpareMessages = 8;
-  std::vector<std::vector<char>> spare_;  ///< messages of finished batches, for the next ones
+  detail::Batches batches_;              ///< out on the workers
   std::vector<char> results_in_, journal_batch_;
   std::vector<std::pair<std::size_t, Outcome<Result>>> accepted_;
   double measured_seconds_ = 0;

@@ -16,6 +16,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstring>
 #include <cstdint>
 #include <deque>
 #include <exception>
@@ -256,8 +257,14 @@ class TaskRunner {
     }
     try {
       Result result = shared.fn(task);
-      w << kOk;
-      w.put(result);
+      if constexpr (wire::same_in_memory<Result>()) {  // status and result in one step
+        out.resize(mark + 1 + sizeof(Result));
+        out[mark] = static_cast<char>(kOk);
+        std::memcpy(out.data() + mark + 1, &result, sizeof(Result));
+      } else {
+        w << kOk;
+        w.put(result);
+      }
       std::size_t size = out.size() - mark;
       if (size + kResultsHeader <= shared.max_message) return;
       error = "the result is " + std::to_string(size - 1) + " bytes, over the " +

@@ -1,0 +1,135 @@
+// remove, time up and users send no password to any node's sudo: the master and the
+// members have password-less sudo since `add` (only the nodes being added get the boards'
+// password). Runs the built beowulf on a cluster whose master is this machine (its
+// scripts run with `sh -c`, no ssh) with a stand-in `sudo` first on PATH that records
+// its arguments and everything it reads, and refuses like a sudo that wants a password.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "sys/atomic_file.h"
+#include "sys/process.h"
+
+namespace beowulf {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr const char* kPassword = "s3cret-board-password";
+
+class NoSudoPassword : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (fs::temp_directory_path() / "beowulf-sudo-test-XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+    fs::create_directories(dir_ / "home/.beowulf");
+    fs::create_directories(dir_ / "bin");
+    std::ofstream(inventory()) << "schema = 1\n"
+                                  "[[node]]\nname = \"here\"\naddress = \"198.18.0.10\"\nuser = \"nobody\"\n"
+                                  "role = \"master\"\n";
+    // A sudo that asks for a password: it records what it was given and refuses.
+    std::string sudo = "#!/bin/sh\n{ echo \"sudo $*\"; cat; } >> '" + log() +
+                       "'\necho 'sudo: a password is required' >&2\nexit 1\n";
+    std::ofstream(dir_ / "bin/sudo") << sudo;
+    fs::permissions(dir_ / "bin/sudo", fs::perms::owner_all);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  fs::path inventory() const { return dir_ / "home/.beowulf/cluster.toml"; }
+  /// A worker to remove: remove (without --revoke) never contacts it, so no packet is
+  /// sent to its address. Commands that ask every member run with the master alone.
+  void add_worker() const {
+    std::ofstream(inventory(), std::ios::app)
+        << "[[node]]\nname = \"worker001\"\naddress = \"198.18.0.11\"\nuser = \"nobody\"\nrole = \"worker\"\n";
+  }
+  std::string log() const { return (dir_ / "sudo.log").string(); }
+  std::string sudo_log() const {
+    auto text = sys::read_file(log());
+    return text.ok() ? *text : "";
+  }
+
+  sys::ProcessResult beowulf(std::vector<std::string> args, std::string input = {}) {
+    args.insert(args.begin(), BEOWULF_BINARY_DIR "/src/cli/beowulf");
+    std::string path = (dir_ / "bin").string() + ":/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin";
+    std::string home = (dir_ / "home").string();
+    auto r = sys::run({.argv = args,
+                       .env = {{"PATH", path}, {"HOME", home}, {"BEOWULF_HOME", home + "/.beowulf"}, {"NO_COLOR", "1"}},
+                       .input = std::move(input),
+                       .timeout = std::chrono::seconds(60)});
+    EXPECT_TRUE(r.ok()) << r.error().message();
+    return r.ok() ? *r : sys::ProcessResult{};
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(NoSudoPassword, RemoveSendsNoneAndSaysThePasswordIsNoLongerNeeded) {
+  add_worker();
+  auto r = beowulf({"remove", "worker001", "--password-stdin"}, std::string(kPassword) + "\n");
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(sudo_log(), HasSubstr("sudo -n sh -c "));
+  EXPECT_THAT(sudo_log(), Not(HasSubstr(kPassword)));
+  EXPECT_THAT(sudo_log(), Not(HasSubstr("sudo -S")));
+  EXPECT_EQ(r.err,
+            "remove: --password-stdin is no longer needed and was ignored: no node is sent the password ('beowulf "
+            "add' gives the members password-less sudo)\n"
+            "beowulf: error: here (198.18.0.10): update files: sudo asked for a password\n"
+            "hint: the master needs root for its /etc/hosts: run 'sudo -v' on the master, then remove again\n");
+}
+
+TEST_F(NoSudoPassword, RemoveAsksForNoneWhereSudoNeedsNone) {
+  add_worker();
+  std::ofstream(dir_ / "bin/sudo", std::ios::trunc) << "#!/bin/sh\necho \"sudo $*\" >> '" + log() + "'\nexit 0\n";
+  auto r = beowulf({"remove", "worker001"});  // no terminal: a prompt would fail
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(r.out, "removed worker001 (198.18.0.11)\n");
+  EXPECT_EQ(r.err, "");
+  EXPECT_THAT(sudo_log(), HasSubstr("sudo -n sh -c "));
+}
+
+TEST_F(NoSudoPassword, TimeUpSendsNoneAndNamesTheNodeWhoseSudoAsks) {
+  auto r = beowulf({"time", "up", "--password-stdin"}, std::string(kPassword) + "\n");
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(sudo_log(), HasSubstr("sudo -n sh -c "));
+  EXPECT_THAT(sudo_log(), Not(HasSubstr(kPassword)));
+  EXPECT_THAT(r.err, HasSubstr("time up: --password-stdin is no longer needed and was ignored"));
+  EXPECT_THAT(r.err, HasSubstr("beowulf: error: here (198.18.0.10): chrony: sudo asked for a password\n"
+                               "hint: beowulf sends the boards' password only to the nodes it adds; give nobody "
+                               "password-less sudo there, as root: echo 'nobody ALL=(ALL) NOPASSWD: ALL' > "
+                               "/etc/sudoers.d/zz_beowulf-nopasswd\n"));
+}
+
+TEST_F(NoSudoPassword, UsersAddSendsOnlyTheAccountsPasswordAndNoSudoPassword) {
+  std::string file = (dir_ / "sudo-password").string();
+  ASSERT_TRUE(sys::write_file_atomically(file, std::string(kPassword) + "\n", 0600).ok());
+  auto r = beowulf({"users", "add", "beowulfzz01", "--password-stdin", "--sudo-password-file", file},
+                   "pupil-password\n");
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(sudo_log(), HasSubstr("sudo -n sh -c "));
+  EXPECT_THAT(sudo_log(), HasSubstr("pupil-password\n"));  // for chpasswd, through sudo -n
+  EXPECT_THAT(sudo_log(), Not(HasSubstr(kPassword)));
+  EXPECT_THAT(r.err, HasSubstr("users add: --sudo-password-file is no longer needed and was ignored"));
+  EXPECT_THAT(r.err, HasSubstr("beowulf: error: here (198.18.0.10): users: sudo asked for a password\n"));
+}
+
+TEST_F(NoSudoPassword, UsersRemoveAsksForNoneAndSendsNone) {
+  auto r = beowulf({"users", "remove", "beowulfzz01"});  // no terminal: a prompt would fail
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(sudo_log(), HasSubstr("sudo -n sh -c "));
+  EXPECT_THAT(sudo_log(), Not(HasSubstr("sudo -S")));
+  EXPECT_THAT(r.err, HasSubstr("beowulf: error: here (198.18.0.10): users: sudo asked for a password\n"));
+}
+
+}  // namespace
+}  // namespace beowulf
