@@ -1,5 +1,5 @@
 // The CLI frame as a user meets it: the built `beowulf` binary, its messages and exit
-// statuses (DESIGN.md, "Errors"), --help and --version, and colour only on a terminal.
+// statuses (docs/architecture.md, "Errors"), --help and --version, and colour only on a terminal.
 
 #include "cli/app.h"
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/member_options.h"
 #include "cli/node_jobs.h"
 #include "cli/report.h"
 #include "cluster/members.h"
@@ -19,9 +20,7 @@ namespace beowulf::cli {
 namespace {
 
 struct CopyOptions {
-  std::string include, exclude;
-  std::size_t fanout = 64;
-  double timeout = 0;
+  MemberOptions members;
   bool gather = false, recursive = false;
   std::vector<std::string> paths;  ///< SRC... DEST, or SRC DESTDIR with --gather
 };
@@ -61,9 +60,11 @@ int run_copy(const CopyOptions& o) {
   if (!o.gather) {
     if (auto checked = check_sources(sources, o.recursive); !checked) return report(checked.error());
   }
+  auto timeout = o.members.timeout();
+  if (!timeout) return report(timeout.error());
   auto inventory = sys::load_inventory(sys::inventory_path());
   if (!inventory) return report(inventory.error());
-  auto members = cluster::select_members(*inventory, o.include, o.exclude);
+  auto members = cluster::select_members(*inventory, o.members.include, o.members.exclude);
   if (!members) return report(members.error());
 
   remote::Ssh ssh;
@@ -84,20 +85,17 @@ int run_copy(const CopyOptions& o) {
     }
   }
   NodeJobsOptions options;
-  options.fanout = o.fanout;
-  options.timeout = std::chrono::milliseconds(static_cast<long long>(o.timeout * 1000));
-  options.transport = cluster::Transport::copy;
-  return run_node_jobs(nodes, jobs, ssh, options);
+  options.fanout = o.members.fanout;
+  options.timeout = *timeout;
+  options.transport = remote::Ran::copy;
+  return run_node_jobs(nodes, jobs, options);
 }
 
 }  // namespace
 
 Run attach_copy(CLI::App& sub) {
   auto o = std::make_shared<CopyOptions>();
-  sub.add_option("-w", o->include, "only these nodes (names or addresses): worker[001-004]")->type_name("NODESET");
-  sub.add_option("-x", o->exclude, "not these nodes")->type_name("NODESET");
-  sub.add_option("-f", o->fanout, "at most this many nodes at once")->capture_default_str()->check(CLI::PositiveNumber);
-  sub.add_option("-t", o->timeout, "give up on a node after SECONDS (default: never)")->type_name("SECONDS");
+  o->members.attach(sub, "give up on a node after SECONDS (default: never)");
   sub.add_flag("-r", o->recursive, "copy directories too");
   sub.add_flag("--gather", o->gather, "pull SRC from each node into DESTDIR/NODE/ instead (like rpdcp)");
   sub.add_option("paths", o->paths, "SRC... DEST (or SRC DESTDIR with --gather)")->required();

@@ -13,9 +13,9 @@
 
 #include "cli/command.h"
 #include "cli/interrupt.h"
-#include "cli/nested_beowulf.h"
 #include "cli/password_options.h"
 #include "cli/report.h"
+#include "cluster/add.h"
 #include "cluster/doctor.h"
 #include "cluster/doctor_report.h"
 #include "cluster/members.h"
@@ -44,19 +44,28 @@ struct DoctorCliOptions {
 std::vector<std::string> readd_addresses(const std::vector<cluster::Finding>& findings) {
   std::vector<std::string> addresses;
   for (const auto& f : findings) {
-    if (f.verdict != cluster::Verdict::fail || !f.safe_fix.script.empty() || !f.fix.starts_with("beowulf add ")) continue;
-    std::string address = f.fix.substr(12);
-    if (address.find(' ') != std::string::npos) continue;
+    if (f.verdict != cluster::Verdict::fail || !f.safe_fix.script.empty() || f.fix.kind != cluster::Fix::Kind::add) continue;
+    const std::string& address = f.fix.argument;
     if (std::find(addresses.begin(), addresses.end(), address) == addresses.end()) addresses.push_back(address);
   }
   return addresses;
 }
 
-/// --fix's second part: `beowulf add` again for those nodes (it asks the boards' password
-/// once and rewrites their hosts blocks, keys and known_hosts). False when it failed.
-/// It runs in its own process group (cli/nested_beowulf.h): Ctrl-C (SIGTERM, SIGHUP) makes
-/// `cancel_fd` readable, and that ends the nested add and every process it started.
-bool readd(const std::vector<std::string>& addresses, const DoctorCliOptions& o, int cancel_fd) {
+/// What went wrong in an add, one line each: the workflow's error or each node's.
+std::string add_failures(const Result<cluster::AddReport>& done) {
+  if (!done.ok()) return done.error().message() + "\n";
+  std::string out;
+  for (const auto& n : done->nodes)
+    if (n.error) out += n.error->message() + "\n";
+  return out;
+}
+
+/// --fix's second part: the add workflow again for those nodes (it asks the boards'
+/// password once and rewrites their hosts blocks, keys and known_hosts). False when it
+/// failed. It runs in this process with doctor's interrupt fd as its cancel fd, as `beowulf
+/// add` runs it: Ctrl-C (SIGTERM, SIGHUP) kills the process group of every job of the step
+/// it is in, and the fd stays readable, so every later step ends at once too.
+bool readd(const std::vector<std::string>& addresses, const DoctorCliOptions& o, const InterruptGuard& interrupt) {
   std::string list;
   for (const auto& a : addresses) list += (list.empty() ? "" : " ") + a;
   if (!o.yes) {
@@ -70,27 +79,18 @@ bool readd(const std::vector<std::string>& addresses, const DoctorCliOptions& o,
     report(password.error());
     return false;
   }
-  std::vector<std::string> argv = {"/proc/self/exe", "add"};
-  argv.insert(argv.end(), addresses.begin(), addresses.end());
-  argv.push_back("--password-stdin");
-  sys::ProcessSpec spec{.argv = argv, .input = *password + "\n"};
-  auto r = run_nested(spec, cancel_fd, std::chrono::minutes(5));
+  cluster::AddOptions add{.addresses = addresses, .password = std::move(*password), .cancel_fd = interrupt.fd()};
+  sys::WipeWhenDone wipe_password(add.password);
   sys::wipe(*password);
-  sys::wipe(spec.input);
-  if (!r) {
-    std::cerr << fmt::format("could not fix: beowulf add {}: {}\n", list, r.error().what);
-    return false;
-  }
-  if (r->cancelled && !r->result.timed_out) {
+  auto done = cluster::add_nodes(add, {});
+  if (interrupt.interrupted()) {
     std::cerr << fmt::format("interrupted: beowulf add {} was stopped\n", list);
     return false;
   }
-  bool ok = r->result.ok();
-  std::cerr << (ok ? fmt::format("fixed: beowulf add {}\n", list)
-                   : fmt::format("could not fix: beowulf add {}: {}", list,
-                                 r->result.timed_out ? "it did not end within 5 minutes\n"
-                                                     : printable(r->result.out + r->result.err)));
-  return ok;
+  std::string failures = add_failures(done);
+  std::cerr << (failures.empty() ? fmt::format("fixed: beowulf add {}\n", list)
+                                 : fmt::format("could not fix: beowulf add {}: {}", list, printable(failures)));
+  return failures.empty();
 }
 
 /// The cpi check: `beowulf run beowulf-cpi` on every slot, as the user would run it.
@@ -122,7 +122,7 @@ nlohmann::json as_json(const std::vector<cluster::Finding>& findings, std::chron
     for (const auto& f : findings)
       if (f.check == check.id)
         items.push_back({{"subject", f.subject}, {"verdict", cluster::verdict_name(f.verdict)},
-                         {"evidence", f.evidence}, {"fix", f.fix}});
+                         {"evidence", f.evidence}, {"fix", f.fix.line()}});
     checks.push_back({{"id", check.id}, {"verdict", cluster::verdict_name(*verdict)}, {"findings", items}});
   }
   auto s = cluster::summarize(findings);
@@ -145,7 +145,7 @@ void add_slurm_findings(std::vector<cluster::Finding>& findings, const cluster::
 }
 
 bool ask_user(const cluster::Finding& f) {
-  std::fprintf(stderr, "%s: %s\napply `%s`? [y/N] ", f.subject.c_str(), f.evidence.c_str(), f.fix.c_str());
+  std::fprintf(stderr, "%s: %s\napply `%s`? [y/N] ", f.subject.c_str(), f.evidence.c_str(), f.fix.line().c_str());
   std::string answer;
   if (!std::getline(std::cin, answer)) return false;
   return answer == "y" || answer == "Y" || answer == "yes";
@@ -193,7 +193,7 @@ int run_doctor(const DoctorCliOptions& o) {
     std::cerr << (f.ok ? fmt::format("fixed: {} on {}\n", f.check, f.node)
                        : fmt::format("could not fix {} on {}: {}\n", f.check, f.node, f.detail));
   auto addresses = readd_addresses(findings);
-  if (!addresses.empty()) readd(addresses, o, interrupt.fd());
+  if (!addresses.empty()) readd(addresses, o, interrupt);
   if (interrupt.interrupted()) return exit_interrupted;
   if (fixes.empty() && addresses.empty()) {
     std::cerr << "nothing doctor can fix by itself: see the fix: lines\n";

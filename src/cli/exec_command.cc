@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/member_options.h"
 #include "cli/node_jobs.h"
 #include "cli/report.h"
 #include "cluster/members.h"
@@ -18,9 +19,7 @@ namespace beowulf::cli {
 namespace {
 
 struct ExecOptions {
-  std::string include, exclude;
-  std::size_t fanout = 64;
-  double timeout = 0;
+  MemberOptions members;
   bool gather = false, json = false;
   std::vector<std::string> command;
 };
@@ -35,10 +34,11 @@ std::string command_line(const std::vector<std::string>& words) {
 
 int run_exec(const ExecOptions& o) {
   if (o.gather && o.json) return report(bad_input("-b and --json do not go together", "choose one of them"));
-  if (o.timeout < 0) return report(bad_input("-t: the timeout cannot be negative"));
+  auto timeout = o.members.timeout();
+  if (!timeout) return report(timeout.error());
   auto inventory = sys::load_inventory(sys::inventory_path());
   if (!inventory) return report(inventory.error());
-  auto members = cluster::select_members(*inventory, o.include, o.exclude);
+  auto members = cluster::select_members(*inventory, o.members.include, o.members.exclude);
   if (!members) return report(members.error());
   if (members->empty()) return report(bad_input("no node left to run on", "check -w and -x"));
 
@@ -49,20 +49,17 @@ int run_exec(const ExecOptions& o) {
   for (const auto& node : *members) jobs.push_back(cluster::command_job(ssh, node, line));
 
   NodeJobsOptions options;
-  options.fanout = o.fanout;
-  options.timeout = std::chrono::milliseconds(static_cast<long long>(o.timeout * 1000));
+  options.fanout = o.members.fanout;
+  options.timeout = *timeout;
   options.mode = o.json ? OutputMode::json : o.gather ? OutputMode::gathered : OutputMode::lines;
-  return run_node_jobs(*members, jobs, ssh, options);
+  return run_node_jobs(*members, jobs, options);
 }
 
 }  // namespace
 
 Run attach_exec(CLI::App& sub) {
   auto o = std::make_shared<ExecOptions>();
-  sub.add_option("-w", o->include, "only these nodes (names or addresses): worker[001-004]")->type_name("NODESET");
-  sub.add_option("-x", o->exclude, "not these nodes")->type_name("NODESET");
-  sub.add_option("-f", o->fanout, "at most this many nodes at once")->capture_default_str()->check(CLI::PositiveNumber);
-  sub.add_option("-t", o->timeout, "give up on a node after SECONDS (default: never)")->type_name("SECONDS");
+  o->members.attach(sub, "give up on a node after SECONDS (default: never)");
   sub.add_flag("-b", o->gather, "gather identical outputs under one node set, like clush -b and dshbak -c");
   sub.add_flag("--json", o->json, "one JSON object per node: node, end, exit_status, stdout, stderr, seconds");
   sub.add_option("command", o->command, "the command, after --; run by each node's shell")->required();

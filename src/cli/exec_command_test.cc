@@ -84,9 +84,21 @@ TEST_F(ExecCommand, ReportsAFailureAtTheEndWithItsStatus) {
 }
 
 TEST_F(ExecCommand, ReportsATimeout) {
-  auto r = beowulf({"exec", "-t", "0.2", "--", "sleep 20"});
-  EXPECT_EQ(r.exit_code, 124);
-  EXPECT_EQ(r.err, "here: timed out after 0.2 s\n");
+  // -t and -f have the long names copy and status have too (cli/member_options.h).
+  for (auto options : {std::vector<std::string>{"-t", "0.2"}, {"--fanout", "2", "--timeout", "0.2"}}) {
+    options.insert(options.begin(), "exec");
+    options.insert(options.end(), {"--", "sleep 20"});
+    auto r = beowulf(options);
+    EXPECT_EQ(r.exit_code, 124);
+    EXPECT_EQ(r.err, "here: timed out after 0.2 s\n");
+  }
+}
+
+TEST_F(ExecCommand, RefusesANegativeTimeout) {
+  auto r = beowulf({"exec", "-t", "-1", "--", "true"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "beowulf: error: -t: the timeout cannot be negative\n");
 }
 
 TEST_F(ExecCommand, RefusesGatherWithJson) {

@@ -47,7 +47,7 @@ bool answered(const Node& node, const remote::NodeRun& run) {
 
 }  // namespace
 
-int run_node_jobs(const std::vector<Node>& nodes, const std::vector<remote::Job>& jobs, const remote::Ssh& ssh,
+int run_node_jobs(const std::vector<Node>& nodes, const std::vector<remote::Job>& jobs,
                   const NodeJobsOptions& options) {
   InterruptGuard interrupt;
   remote::FanOut fan({.fanout = options.fanout, .timeout = options.timeout, .cancel_fd = interrupt.fd()});
@@ -61,7 +61,7 @@ int run_node_jobs(const std::vector<Node>& nodes, const std::vector<remote::Job>
     // -b gathers stdout; stderr (ssh's complaints among it) still comes as it comes.
     // A copy's stderr is scp's: its failure line at the end says the same in user terms.
     if (options.mode == OutputMode::json || (options.mode == OutputMode::gathered && out)) return;
-    if (!out && options.transport == cluster::Transport::copy) return;
+    if (!out && options.transport == remote::Ran::copy) return;
     std::FILE* stream = out ? stdout : stderr;
     fmt::print(stream, "{}: {}\n", styled(stream, "1", e.node), printable(e.text));
     std::fflush(stream);
@@ -72,7 +72,8 @@ int run_node_jobs(const std::vector<Node>& nodes, const std::vector<remote::Job>
   std::vector<NodeOutput> outputs;
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     runs[i].outcome = outcomes[i];
-    auto failure = cluster::failure_line(ssh, nodes[i], outcomes[i], runs[i].err, options.timeout, options.transport);
+    auto failure = remote::failure_line(remote::target_of(nodes[i]), outcomes[i], runs[i].err, options.timeout,
+                                        options.transport);
     if (failure) failures.push_back(*failure);
     worst = std::max(worst, cluster::exit_status(outcomes[i]));
     if (options.mode == OutputMode::json) print_json(runs[i], failure);

@@ -22,12 +22,12 @@ struct NodeJobsOptions {
   std::size_t fanout = 64;
   std::chrono::milliseconds timeout{0};  ///< per node; 0: none
   OutputMode mode = OutputMode::lines;
-  cluster::Transport transport = cluster::Transport::shell;
+  remote::Ran transport = remote::Ran::command;  ///< or copy: scp's stderr is read, not shown
 };
 
 /// Runs `jobs` (job i acts on nodes[i]) and prints as described above; returns the exit
 /// status: 0 when every node succeeded, 130 when interrupted, else the worst node's.
-int run_node_jobs(const std::vector<Node>& nodes, const std::vector<remote::Job>& jobs, const remote::Ssh& ssh,
+int run_node_jobs(const std::vector<Node>& nodes, const std::vector<remote::Job>& jobs,
                   const NodeJobsOptions& options);
 
 }  // namespace beowulf::cli

@@ -1,5 +1,5 @@
 #pragma once
-// The one place errors become messages and exit statuses (DESIGN.md, "Errors").
+// The one place errors become messages and exit statuses (docs/architecture.md, "Errors").
 
 #include "core/error.h"
 

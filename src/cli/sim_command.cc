@@ -116,12 +116,14 @@ Run attach(CLI::App& app) {
     sim::UpOptions up;
     std::string node, user, kind, arg;
     std::vector<std::string> command;
+    std::string w;  ///< `sim up -w N`: the count is --workers here, -w a node set elsewhere
   };
   auto o = std::make_shared<Options>();
 
   auto* up_cmd = app.add_subcommand("up", "start a virtual cluster: a master and N workers, each a set of namespaces with its own sshd");
   add_which(*up_cmd, o->which);
-  up_cmd->add_option("--workers,-w", o->up.workers, "how many workers besides the master")->capture_default_str();
+  up_cmd->add_option("--workers", o->up.workers, "how many workers besides the master")->capture_default_str();
+  auto* up_w = up_cmd->add_option("-w", o->w)->group("");  // hidden: only to say what to type instead
   up_cmd->add_option("--cores", o->up.cores,
                      "cores each board has (its processes share that many of this machine's CPUs)")
       ->capture_default_str();
@@ -169,7 +171,11 @@ Run attach(CLI::App& app) {
   heal_cmd->add_option("node", o->node, "the node to heal")->required();
   heal_cmd->footer("Example:\n  beowulf sim heal node2");
 
-  return [o, up_cmd, down_cmd, status_cmd, exec_cmd, shell_cmd, fault_cmd, heal_cmd]() -> int {
+  return [o, up_cmd, up_w, down_cmd, status_cmd, exec_cmd, shell_cmd, fault_cmd, heal_cmd]() -> int {
+    if (up_cmd->parsed() && up_w->count() > 0)
+      return report(bad_input("sim up: -w is a node set in the commands that act on members; the number of "
+                              "workers is --workers",
+                              fmt::format("beowulf sim up --workers {}", o->w)));
     if (up_cmd->parsed()) {
       o->up.name = o->which.name;
       o->up.state_dir = o->which.state_dir;

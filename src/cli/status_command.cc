@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "cli/command.h"
+#include "cli/member_options.h"
 #include "cli/interrupt.h"
 #include "cli/report.h"
 #include "cli/status_table.h"
@@ -24,11 +25,9 @@ namespace beowulf::cli {
 namespace {
 
 struct Options {
-  std::string nodes;        ///< -w NODESET; empty: every member
+  MemberOptions members{.timeout_seconds = 3};  ///< -w, -x, -f/--fanout, -t/--timeout
   double watch = 0;         ///< seconds between redraws; 0: once
   bool json = false;
-  double timeout = 3;       ///< seconds a node may take to answer
-  std::size_t fanout = 64;
   std::string inventory;    ///< empty: ~/.beowulf/cluster.toml
 };
 
@@ -42,10 +41,10 @@ Result<std::vector<Node>> chosen_members(const Options& o, std::vector<cluster::
   std::string path = o.inventory.empty() ? sys::inventory_path() : o.inventory;
   auto inventory = sys::load_inventory(path);
   if (!inventory.ok()) return inventory.error();
-  auto members = cluster::select_members(*inventory, o.nodes, "");
+  auto members = cluster::select_members(*inventory, o.members.include, o.members.exclude);
   if (members.ok() && members->empty())
     return Error{"the cluster has no nodes yet", {}, "run 'beowulf init' on the master first"};
-  if (o.nodes.empty())
+  if (o.members.include.empty() && o.members.exclude.empty())
     for (const Node* p : cluster::planned_of(*inventory))
       planned.push_back({.name = p->name, .address = p->address.str(), 
                          .problem = "not yet added: beowulf add --planned", .planned = true});
@@ -61,7 +60,9 @@ std::string watch_title(const Options& o) {
   char now[32];
   std::time_t t = std::time(nullptr);
   std::strftime(now, sizeof now, "%a %b %e %H:%M:%S %Y", std::localtime(&t));
-  std::string command = o.nodes.empty() ? "beowulf status" : "beowulf status -w " + o.nodes;
+  std::string command = "beowulf status";
+  if (!o.members.include.empty()) command += " -w " + o.members.include;
+  if (!o.members.exclude.empty()) command += " -x " + o.members.exclude;
   return fmt::format("Every {:g}s: {}    {}\n\n", o.watch, command, now);
 }
 
@@ -102,8 +103,10 @@ int run_status(const Options& o) {
   std::vector<cluster::NodeStatus> planned;
   auto members = chosen_members(o, planned);
   if (!members.ok()) return report(members.error());
+  auto timeout = o.members.timeout();
+  if (!timeout.ok()) return report(timeout.error());
   InterruptGuard interrupt;
-  cluster::StatusOptions options{.timeout = milliseconds(o.timeout), .fanout = o.fanout, .cancel_fd = interrupt.fd()};
+  cluster::StatusOptions options{.timeout = *timeout, .fanout = o.members.fanout, .cancel_fd = interrupt.fd()};
   auto ssh = cluster::status_ssh(options);
   if (!ssh.ok()) return report(ssh.error());
   if (o.watch > 0) return watch(o, *members, planned, *ssh, options, interrupt);
@@ -121,16 +124,11 @@ int run_status(const Options& o) {
 
 Run attach_status(CLI::App& sub) {
   auto o = std::make_shared<Options>();
-  sub.add_option("-w", o->nodes, "only these members (names or addresses): worker[001-004]")->type_name("NODESET");
+  o->members.attach(sub, "seconds a node may take to answer before its row says down", 0.1);
   sub.add_option("--watch", o->watch, "redraw every SECONDS, in place, until Ctrl-C")
       ->type_name("SECONDS")
       ->check(CLI::Range(0.1, 86400.0));
   sub.add_flag("--json", o->json, "one JSON object per node, one per line, instead of the table");
-  sub.add_option("--timeout", o->timeout, "seconds a node may take to answer before its row says down")
-      ->type_name("SECONDS")
-      ->check(CLI::Range(0.1, 3600.0))
-      ->capture_default_str();
-  sub.add_option("--fanout", o->fanout, "nodes asked at once")->check(CLI::Range(1, 4096))->capture_default_str();
   sub.add_option("--inventory", o->inventory, "the inventory to read (default: ~/.beowulf/cluster.toml)")
       ->type_name("FILE");
   sub.footer(

@@ -41,13 +41,16 @@ struct Context {
   std::map<std::string, HostKeyPin> pins;
 };
 
-remote::SshOptions ssh_options(bool first_contact, bool multiplex, const std::string& pinned_file = {}) {
-  remote::SshOptions o;
-  o.first_contact = first_contact;
-  o.multiplex = multiplex;
-  o.known_hosts = pinned_file;
-  o.pinned = !pinned_file.empty();
-  return o;
+/// First contact: a fresh connection that tries the key, then the password (askpass),
+/// and trusts only the pinned host keys in `pinned_file`.
+remote::Ssh first_contact_ssh(const std::string& pinned_file) {
+  return remote::Ssh({.known_hosts = pinned_file, .first_contact = true, .pinned = true, .multiplex = false});
+}
+
+/// Key login in BatchMode that trusts only the pinned host keys: it opens the targets'
+/// ControlMaster sockets.
+remote::Ssh pinned_key_ssh(const std::string& pinned_file) {
+  return remote::Ssh({.known_hosts = pinned_file, .pinned = true});
 }
 
 /// The master's public key as the authorized_keys block writes it: "TYPE BASE64 NAME".
@@ -83,13 +86,13 @@ std::vector<StepNode*> pointers(std::vector<StepNode>& nodes) {
   return out;
 }
 
-/// ssh's failure on `n` (`ssh` ran the job); a changed host key also names the recorded
-/// and the offered fingerprints.
+/// Why `n`'s job (run by `ssh`) failed; a changed host key also names the recorded and
+/// the offered fingerprints.
 Error explained(const Context& c, const remote::Ssh& ssh, const StepNode& n, const remote::NodeRun& run) {
-  auto failure = ssh.explain_failure({n.user, n.node.address}, n.label(), run.outcome.exit_code, run.err);
-  if (!failure) return script_failure(ssh, n, run);
-  Error e = failure->error;
-  if (failure->failure == remote::SshFailure::host_key_changed) {
+  remote::ExplainOptions how{.password_login = ssh.settings().first_contact};
+  Error e = remote::explain(run, n.target(), how);
+  auto failure = remote::ssh_failure(run, n.target(), how);
+  if (failure && failure->failure == remote::SshFailure::host_key_changed) {
     auto pin = c.pins.find(n.node.name);
     std::string recorded = pin != c.pins.end() ? pin->second.fingerprint : "?";
     std::string offered = offered_fingerprint(run.err);
@@ -172,7 +175,7 @@ Status pin_host_keys(Context& c, std::vector<StepNode>& targets) {
 /// First contact when no password was given (planned cards carry the master's key): key
 /// login only, against the pinned keys, on a fresh connection.
 Status first_contact_by_key(Context& c, std::vector<StepNode>& targets, const std::string& key_line) {
-  remote::Ssh ssh(ssh_options(false, false, c.pinned_file));
+  remote::Ssh ssh({.known_hosts = c.pinned_file, .pinned = true, .multiplex = false});
   run_step(
       pointers(targets), "first contact", c.fan,
       [&](StepNode& n) {
@@ -251,7 +254,7 @@ void prove(Context& c, std::vector<StepNode*> nodes, std::map<std::string, std::
       [&](StepNode& n, const remote::NodeRun& run) -> Status {
         std::string node_name = run.out.substr(0, run.out.find('\n'));
         hostnames[n.node.name] = node_name;
-        if (run.outcome.exit_code == 255 && node_name.empty()) return script_failure(c.key_ssh, n, run);
+        if (run.outcome.exit_code == 255 && node_name.empty()) return remote::explain(run, n.target());
         if (!run.outcome.ok())
           return Error{fmt::format("{} cannot ssh to the master {}: {}", n.node.name, c.master.name,
                                    run.err.empty() ? "no reason given" : run.err.substr(0, run.err.find('\n'))),
@@ -361,6 +364,32 @@ Result<Start> start(const AddOptions& options) {
   return Start{*inventory, *master, *plan};
 }
 
+/// The nodes to add, as the plan names them, each logging in as --user, else as the user
+/// its planned card was made for, else as the master's user.
+std::vector<StepNode> targets_of(const AddOptions& options, const Inventory& inventory, const BootstrapPlan& plan,
+                                 const Node& master) {
+  std::vector<StepNode> targets;
+  for (const auto& t : plan.targets) {
+    const Node* known = inventory.find(t.name);
+    bool own_user = options.user.empty() && known != nullptr && !known->user.empty();
+    std::string user = own_user ? known->user : options.user.empty() ? master.user : options.user;
+    targets.push_back(StepNode{.node = t, .user = user});
+  }
+  return targets;
+}
+
+/// The members that are not being added: the master first (its steps run here), then
+/// the workers (over their sockets).
+std::vector<StepNode> other_members(const Inventory& inventory, const Node& master,
+                                    const std::vector<StepNode>& targets) {
+  std::vector<StepNode> members;
+  members.push_back(StepNode{.node = {master.name, master.address.str()}, .user = master.user, .local = true});
+  for (const Node* w : inventory.workers())
+    if (std::none_of(targets.begin(), targets.end(), [&](const StepNode& t) { return t.node.name == w->name; }))
+      members.push_back(StepNode{.node = {w->name, w->address.str()}, .user = w->user});
+  return members;
+}
+
 }  // namespace
 
 Result<std::vector<std::string>> check_add(const AddOptions& options) {
@@ -406,23 +435,16 @@ Result<AddReport> add_nodes(const AddOptions& options, const AddProgress& progre
             *inventory,
             *master,
             {},
-            remote::Ssh(ssh_options(false, true)),
-            remote::Ssh(ssh_options(true, false, pinned_file)),
-            remote::Ssh(ssh_options(false, true, pinned_file)),
+            remote::Ssh(),
+            first_contact_ssh(pinned_file),
+            pinned_key_ssh(pinned_file),
             pinned_file,
             {},
             {}};
   c.fan.fanout = options.fanout;
   c.fan.timeout = options.timeout;
   c.fan.cancel_fd = options.cancel_fd;
-  std::string user = options.user.empty() ? master->user : options.user;
-
-  std::vector<StepNode> targets;
-  for (const auto& t : plan->targets) {
-    const Node* known = inventory->find(t.name);  // a planned card's user is the one it was made for
-    bool own_user = options.user.empty() && known != nullptr && !known->user.empty();
-    targets.push_back({t, own_user ? known->user : user, false, std::nullopt});
-  }
+  std::vector<StepNode> targets = targets_of(options, *inventory, *plan, *master);
   if (options.wait_for_boards) wait_for_boards(c, targets, progress);
   report_step("check host key", targets.size());
   if (Status s = pin_host_keys(c, targets); !s.ok()) return s.error();
@@ -438,12 +460,7 @@ Result<AddReport> add_nodes(const AddOptions& options, const AddProgress& progre
   };
   if (std::none_of(targets.begin(), targets.end(), [](const StepNode& t) { return t.ok(); })) return report_targets();
 
-  // The other members: the master here, the workers over their sockets.
-  std::vector<StepNode> members;
-  members.push_back({{master->name, master->address.str()}, master->user, true, std::nullopt});
-  for (const Node* w : inventory->workers())
-    if (std::none_of(targets.begin(), targets.end(), [&](const StepNode& t) { return t.node.name == w->name; }))
-      members.push_back({{w->name, w->address.str()}, w->user, false, std::nullopt});
+  std::vector<StepNode> members = other_members(*inventory, *master, targets);
   report_step("gather", members.size());
   gather_facts(pointers(members), c.key_ssh, c.fan, "gather", c.facts);
   if (!members.front().ok()) return *members.front().error;
@@ -474,10 +491,8 @@ Result<AddReport> add_nodes(const AddOptions& options, const AddProgress& progre
   if (Status s = write_master_files(in_name_order(final_inventory)); !s.ok()) return s.error();
 
   for (const auto& t : targets) report.nodes.push_back({t.node.name, t.node.address, hostnames[t.node.name], t.error});
-  for (std::size_t i = 0; i < members.size(); ++i)  // the master fails here only in take_back
-    if (!members[i].ok())
-      report.nodes.push_back({members[i].node.name, members[i].node.address, hostnames[members[i].node.name],
-                              members[i].error});
+  for (const auto& m : members)  // the master fails here only in take_back
+    if (!m.ok()) report.nodes.push_back({m.node.name, m.node.address, hostnames[m.node.name], m.error});
   return report;
 }
 

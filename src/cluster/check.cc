@@ -4,6 +4,14 @@
 
 namespace beowulf::cluster {
 
+Fix Fix::add(std::string address) {
+  Fix fix(std::move(address));
+  fix.kind = Kind::add;
+  return fix;
+}
+
+std::string Fix::line() const { return kind == Kind::add ? "beowulf add " + argument : argument; }
+
 const std::vector<CheckInfo>& all_checks() {
   static const std::vector<CheckInfo> checks = {
       {"machinefile", "the machine file names members by valid addresses with valid slots", {}},

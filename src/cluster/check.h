@@ -20,12 +20,35 @@ struct SafeFix {
   bool needs_asking = false;  ///< changes something users may care about: ask first
 };
 
+/// What a finding's `fix:` line tells the user to do, as data: `doctor --fix` acts on its
+/// kind, and the line is rendered from it (line()), so the two cannot disagree.
+struct Fix {
+  enum class Kind {
+    paste,  ///< a command line for the user to paste (empty: nothing to fix)
+    add,    ///< `beowulf add ADDRESS`: --fix runs the add workflow for it
+  };
+  Kind kind = Kind::paste;
+  std::string argument;  ///< paste: the command line; add: the node's address
+
+  Fix() = default;
+  /// A command to paste: most fixes are one.
+  Fix(std::string command) : argument(std::move(command)) {}  // implicit: most fixes are this
+  Fix(const char* command) : argument(command) {}
+  /// `beowulf add ADDRESS` for the node at `address`.
+  static Fix add(std::string address);
+
+  /// The `fix:` line: the command, or "beowulf add ADDRESS"; empty: nothing to fix.
+  std::string line() const;
+  bool empty() const { return argument.empty(); }
+  bool operator==(const Fix&) const = default;
+};
+
 struct Finding {
   std::string check;    ///< its id, "ssh-node-to-master"
   std::string subject;  ///< "worker002", or a pair "worker001 -> worker002", or a file
   Verdict verdict = Verdict::ok;
   std::string evidence;  ///< what was seen: "port 22 answers", "resolves to 127.0.1.1"
-  std::string fix;       ///< a command to paste; empty when there is nothing to fix
+  Fix fix;              ///< what to do about it; empty when there is nothing to fix
   SafeFix safe_fix;      ///< what --fix does; empty script: nothing
   bool operator==(const Finding&) const = default;
 };

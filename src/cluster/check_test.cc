@@ -40,5 +40,14 @@ TEST(Check, VerdictsAndExitStatus) {
   EXPECT_EQ(verdict_mark(Verdict::fail), "✘");
 }
 
+TEST(Fix, ItsLineIsRenderedFromItsKindAndArgument) {
+  EXPECT_EQ(Fix::add("198.18.7.12").line(), "beowulf add 198.18.7.12");
+  EXPECT_EQ(Fix::add("198.18.7.12").kind, Fix::Kind::add);
+  EXPECT_EQ(Fix("beowulf time up").line(), "beowulf time up");
+  EXPECT_EQ(Fix("beowulf time up").kind, Fix::Kind::paste);
+  EXPECT_NE(Fix("beowulf add 198.18.7.12"), Fix::add("198.18.7.12"));  // a pasted line is never run
+  EXPECT_TRUE(Fix().empty());
+}
+
 }  // namespace
 }  // namespace beowulf::cluster

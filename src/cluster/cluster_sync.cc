@@ -48,7 +48,7 @@ void gather_facts(const std::vector<StepNode*>& nodes, const remote::Ssh& ssh, c
   run_step(
       nodes, step, fan, [&](StepNode& n) { return script_job(ssh, n, gather_script(n.node.name)); },
       [&](StepNode& n, const remote::NodeRun& run) -> Status {
-        if (!run.outcome.ok()) return script_failure(ssh, n, run);
+        if (!run.outcome.ok()) return remote::explain(run, n.target());
         auto parsed = parse_node_facts(run.out);
         if (!parsed.ok()) return parsed.error();
         facts[n.node.name] = std::move(*parsed);
@@ -89,7 +89,7 @@ void apply_tables(const std::vector<StepNode*>& nodes, const FactsByName& facts,
         return update_files_job(ssh, n, *changes, sudo);
       },
       [&](StepNode& n, const remote::NodeRun& run) -> Status {
-        if (!run.outcome.ok()) return script_failure(ssh, n, run);
+        if (!run.outcome.ok()) return remote::explain(run, n.target());
         return {};
       });
 }

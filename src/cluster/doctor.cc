@@ -69,7 +69,7 @@ void probe_nodes(const Inventory& inventory, const DoctorOptions& options, const
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const Node& node = options.nodes[i];
     if (!runs[i].outcome.ok()) {
-      auto line = failure_line(ssh, node, runs[i].outcome, runs[i].err, options.timeout);
+      auto line = remote::failure_line(remote::target_of(node), runs[i].outcome, runs[i].err, options.timeout);
       facts.probe_failures[node.name] = line ? "probe: " + *line : "its probe failed";
       continue;
     }
@@ -106,7 +106,7 @@ void log_in_to_master(const Inventory& inventory, const DoctorOptions& options, 
       continue;
     }
     // The worker did not say: what its own channel met stands for the login's error.
-    auto line = failure_line(ssh, *workers[i], runs[i].outcome, runs[i].err, options.timeout);
+    auto line = remote::failure_line(remote::target_of(*workers[i]), runs[i].outcome, runs[i].err, options.timeout);
     tried[master->name] = {.exit_code = 255, .err = line ? *line : runs[i].err};
   }
 }
@@ -235,7 +235,7 @@ std::vector<FixOutcome> apply_safe_fixes(const Inventory& inventory, const std::
     outcomes[i].ok = runs[i].outcome.ok();
     if (!outcomes[i].ok) {
       const Node* node = inventory.find(outcomes[i].node);
-      auto line = failure_line(ssh, *node, runs[i].outcome, runs[i].err, timeout);
+      auto line = remote::failure_line(remote::target_of(*node), runs[i].outcome, runs[i].err, timeout);
       outcomes[i].detail = line ? *line : runs[i].err;
     }
   }

@@ -17,7 +17,7 @@ namespace beowulf::cluster {
 
 namespace {
 
-Finding make(std::string_view id, std::string subject, Verdict verdict, std::string evidence, std::string fix = {}) {
+Finding make(std::string_view id, std::string subject, Verdict verdict, std::string evidence, Fix fix = {}) {
   return Finding{.check = std::string(id), .subject = std::move(subject), .verdict = verdict,
                  .evidence = std::move(evidence), .fix = std::move(fix)};
 }
@@ -131,7 +131,7 @@ std::vector<Finding> check_names(const DoctorFacts& facts, const std::vector<Fin
       return make("names", node.name, Verdict::ok, "every member's name resolves to its address");
     }
     return make("names", node.name, Verdict::fail, "on " + node.name + ": " + join(problems, "; "),
-                fmt::format("beowulf add {}", node.address.str()));
+                Fix::add(node.address.str()));
   });
 }
 

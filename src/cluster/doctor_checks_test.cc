@@ -82,7 +82,7 @@ TEST(DoctorChecks, APlannedNodeIsShownPlannedNotDownNorResolved) {
   EXPECT_EQ(found[0].subject, "worker003");
   EXPECT_EQ(found[0].verdict, Verdict::skipped);
   EXPECT_EQ(found[0].evidence, "planned (198.18.7.13), not yet a member: not checked");
-  EXPECT_EQ(found[0].fix, "beowulf add --planned");
+  EXPECT_EQ(found[0].fix.line(), "beowulf add --planned");
   EXPECT_EQ(first_bad(all(f)), nullptr) << "a planned node was checked as a member";
 }
 
@@ -97,7 +97,8 @@ TEST(DoctorChecks, NamesSeesLoopbackNothingAndAnotherNodesAddress) {
   EXPECT_EQ(v[2].evidence,
             "on worker002: master resolves to 198.18.7.11 (worker001's address), not 198.18.7.10; worker001 does not "
             "resolve; worker002 resolves to 127.0.1.1, not 198.18.7.12");
-  EXPECT_EQ(v[2].fix, "beowulf add 198.18.7.12");
+  EXPECT_EQ(v[2].fix.line(), "beowulf add 198.18.7.12");
+  EXPECT_EQ(v[2].fix, Fix::add("198.18.7.12"));  // what doctor --fix acts on, not the text
 }
 
 TEST(DoctorChecks, NamesSeesAHostnameThatIsNotTheInventorys) {
@@ -121,14 +122,14 @@ TEST(DoctorChecks, NamesWarnsOfACloudInitThatRewritesHostsAtEveryBoot) {
   EXPECT_EQ(v[1].evidence,
             "cloud-init rewrites /etc/hosts at every boot (/boot/firmware/user-data:7:manage_etc_hosts: 'True'  # "
             "rpi-imager): the cluster's names go at the next reboot");
-  EXPECT_EQ(v[1].fix, "ssh -t linaro@198.18.7.11 'sudo sed -i '\\''s/^\\([[:space:]]*manage_etc_hosts:\\).*/\\1 "
+  EXPECT_EQ(v[1].fix.line(), "ssh -t linaro@198.18.7.11 'sudo sed -i '\\''s/^\\([[:space:]]*manage_etc_hosts:\\).*/\\1 "
                       "localhost/'\\'' /boot/firmware/user-data'");
   EXPECT_EQ(v[2].verdict, Verdict::ok) << "the last word (localhost) wins over the rendered header";
 
   f.probes["worker002"].cloud_hosts.pop_back();
   auto header = check_names(f, {});
   EXPECT_EQ(header[2].verdict, Verdict::warn);
-  EXPECT_EQ(header[2].fix, "ssh -t linaro@198.18.7.12 'sudo cloud-init query userdata | grep -n manage_etc_hosts'");
+  EXPECT_EQ(header[2].fix.line(), "ssh -t linaro@198.18.7.12 'sudo cloud-init query userdata | grep -n manage_etc_hosts'");
 }
 
 TEST(DoctorChecks, HostKeysNamesTheCloneAndTheOriginal) {
@@ -141,7 +142,7 @@ TEST(DoctorChecks, HostKeysNamesTheCloneAndTheOriginal) {
   EXPECT_EQ(v[2].verdict, Verdict::fail);
   EXPECT_EQ(v[2].evidence,
             "shares its ssh host key SHA256:abc with worker001; shares /etc/machine-id with worker001 (a cloned SD card)");
-  EXPECT_EQ(v[2].fix,
+  EXPECT_EQ(v[2].fix.line(),
             "ssh -t linaro@198.18.7.12 'sudo sh -c '\\''rm -f /etc/ssh/ssh_host_*_key* /etc/machine-id && ssh-keygen -A "
             "&& systemd-machine-id-setup && systemctl restart ssh'\\''' && beowulf add 198.18.7.12");
 }
@@ -164,7 +165,7 @@ TEST(DoctorChecks, MpiMissingOrDifferent) {
   auto v = check_mpi(f, {});
   EXPECT_EQ(v[0].evidence, "MPICH 4.0.2");
   EXPECT_EQ(v[1].evidence, "no mpiexec on the PATH of a non-interactive ssh command");
-  EXPECT_EQ(v[1].fix, "ssh -t linaro@198.18.7.11 'sudo apt-get install -y mpich'");
+  EXPECT_EQ(v[1].fix.line(), "ssh -t linaro@198.18.7.11 'sudo apt-get install -y mpich'");
   EXPECT_EQ(v[2].evidence, "Open MPI 4.1.2 here, MPICH 4.0.2 on the master");
 }
 
@@ -179,7 +180,7 @@ TEST(DoctorChecks, PortsNamesTheNodeNobodyReaches) {
   EXPECT_EQ(v[2].evidence,
             "no node can open TCP port 47123 on worker002 (master, worker001: timed out): its firewall blocks what MPI "
             "needs");
-  EXPECT_EQ(v[2].fix, "ssh -t linaro@198.18.7.12 'sudo iptables -I INPUT -p tcp -s 198.18.7.0/24 -j ACCEPT'");
+  EXPECT_EQ(v[2].fix.line(), "ssh -t linaro@198.18.7.12 'sudo iptables -I INPUT -p tcp -s 198.18.7.0/24 -j ACCEPT'");
 }
 
 TEST(DoctorChecks, PortsNamesTheNodeThatCannotConnectOut) {
@@ -206,11 +207,11 @@ TEST(DoctorChecks, InterfacesClockAndDisk) {
   auto c = check_clock(f, {});
   EXPECT_EQ(c[2].verdict, Verdict::fail);
   EXPECT_EQ(c[2].evidence, "3.2 s behind the master's (read within 0.1 s)");
-  EXPECT_EQ(c[2].fix, "beowulf time up");
+  EXPECT_EQ(c[2].fix.line(), "beowulf time up");
   EXPECT_EQ(c[1].verdict, Verdict::ok);
   auto d = check_disk(f, {});
   EXPECT_EQ(d[2].evidence, "only 50 MB free in the home of linaro");
-  EXPECT_EQ(d[2].fix, "beowulf exec -w worker002 -- 'du -sh ~/* | sort -h | tail'");
+  EXPECT_EQ(d[2].fix.line(), "beowulf exec -w worker002 -- 'du -sh ~/* | sort -h | tail'");
 }
 
 TEST(DoctorChecks, UsersNamesTheNodeWhoseUidDiffers) {
@@ -227,7 +228,7 @@ TEST(DoctorChecks, UsersNamesTheNodeWhoseUidDiffers) {
   EXPECT_EQ(u[2].subject, "worker002");
   EXPECT_EQ(u[2].verdict, Verdict::fail);
   EXPECT_EQ(u[2].evidence, "student01: UID 1005, the master's is 1001");
-  EXPECT_EQ(u[2].fix, "beowulf users check --fix student01");
+  EXPECT_EQ(u[2].fix.line(), "beowulf users check --fix student01");
   f.users.clear();
   EXPECT_TRUE(check_users(f, {}).empty());  // no account made by beowulf: nothing to say
 }
@@ -241,7 +242,7 @@ TEST(DoctorChecks, ProgramMissingOrDifferent) {
   EXPECT_EQ(v[0].verdict, Verdict::ok);
   EXPECT_EQ(v[1].evidence, "/home/linaro/primes differs from the master's (sha256 bbbbbbbbbbbb... here)");
   EXPECT_EQ(v[2].evidence, "/home/linaro/primes is missing");
-  EXPECT_EQ(v[2].fix, "beowulf copy -w worker002 /home/linaro/primes /home/linaro/primes");
+  EXPECT_EQ(v[2].fix.line(), "beowulf copy -w worker002 /home/linaro/primes /home/linaro/primes");
 }
 
 TEST(DoctorChecks, ADependentCheckIsSkippedWhereItsDependencyFailed) {
@@ -268,7 +269,7 @@ TEST(DoctorChecks, MachineFileQuotesBadLinesAndStrangers) {
   ASSERT_FALSE(v.empty());
   EXPECT_EQ(v[0].subject, "machine_file:2");
   EXPECT_EQ(v[0].verdict, Verdict::fail);
-  EXPECT_EQ(v[0].fix, "beowulf machinefile > machine_file");
+  EXPECT_EQ(v[0].fix.line(), "beowulf machinefile > machine_file");
   auto strangers = check_machine_file(inv, "198.18.7.10\n198.18.7.11\n198.18.7.20\n", "machine_file");
   ASSERT_EQ(strangers.size(), 1u);
   EXPECT_EQ(strangers[0].subject, "machine_file:3");

@@ -207,8 +207,8 @@ TEST_F(Doctor, Names_SigtermDuringTheFixEndsTheNestedAddAndItsChildrenAndExits13
     if (pid.ok() && pid->exit_code == 0 && !pid->out.empty()) keyscan = std::stoi(pid->out);
     else std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  pid_t add = parent_of(keyscan);
-  pid_t doctor_pid = parent_of(add);
+  // doctor runs the add workflow in its own process: ssh-keyscan is its child.
+  pid_t doctor_pid = parent_of(keyscan);
   ASSERT_GT(doctor_pid, 0);
   std::ifstream cmdline("/proc/" + std::to_string(doctor_pid) + "/cmdline");
   std::string command((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
@@ -221,7 +221,7 @@ TEST_F(Doctor, Names_SigtermDuringTheFixEndsTheNestedAddAndItsChildrenAndExits13
   char buffer[65536];
   ssize_t n = read(doctor->stderr_fd(), buffer, sizeof buffer);
   EXPECT_THAT(std::string(buffer, n > 0 ? n : 0), HasSubstr("interrupted: beowulf add 198.18.7.12 was stopped\n"));
-  for (pid_t pid : {add, keyscan}) {
+  for (pid_t pid : {keyscan}) {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);  // the node's holder reaps them
     while (running(pid) && std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(50));

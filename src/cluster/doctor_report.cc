@@ -68,7 +68,7 @@ std::string format_findings(const std::vector<Finding>& findings) {
         }
       out += fmt::format("{} {:<19} {}: {}\n", verdict_mark(mine[i]->verdict), check.id, fold(subjects),
                          mine[i]->evidence);
-      if (!mine[i]->fix.empty()) out += fmt::format("    fix: {}\n", mine[i]->fix);
+      if (!mine[i]->fix.empty()) out += fmt::format("    fix: {}\n", mine[i]->fix.line());
     }
   }
   return out;

@@ -8,6 +8,7 @@
 #include "cluster/host_key_pin.h"
 #include "cluster/members.h"
 #include "cluster/remote_script.h"
+#include "remote/explain.h"
 #include "remote/ssh.h"
 
 namespace beowulf::cluster {
@@ -19,7 +20,7 @@ Finding ok(std::string_view id, std::string subject, std::string evidence) {
                  .evidence = std::move(evidence)};
 }
 
-Finding fail(std::string_view id, std::string subject, std::string evidence, std::string fix) {
+Finding fail(std::string_view id, std::string subject, std::string evidence, Fix fix) {
   return Finding{.check = std::string(id), .subject = std::move(subject), .verdict = Verdict::fail,
                  .evidence = std::move(evidence), .fix = std::move(fix)};
 }
@@ -33,8 +34,7 @@ std::optional<remote::SshFailure> failure_of(const Node& target, const SshAttemp
   if (attempt.exit_code == 0) return std::nullopt;
   // TCP got through but sshd never said hello: tcp wrappers (hosts.deny) or a stuck sshd.
   if (attempt.err.find("during banner exchange") != std::string::npos) return remote::SshFailure::closed;
-  auto why = remote::Ssh().explain_failure(ssh_target(target), target.name, 255, attempt.err);
-  return why ? why->failure : remote::SshFailure::other;
+  return remote::read_ssh_stderr(attempt.err, remote::target_of(target)).failure;
 }
 
 std::string first_line(std::string_view text) {
@@ -74,7 +74,7 @@ Finding key_refused(const DoctorFacts& facts, std::string_view id, const Node& s
                 fmt::format("key login to {} refused: {}'s key is not in its ~/.ssh/authorized_keys, or sshd "
                             "refuses the modes of its home",
                             target.label(), source.name),
-                fmt::format("beowulf add {}", target.address.str()));
+                Fix::add(target.address.str()));
   }
   if (auto modes = bad_modes(*there); !modes.empty()) {
     Finding f = fail(id, subject, fmt::format("sshd on {} refuses key login: {}", target.name, modes),
@@ -91,14 +91,14 @@ Finding key_refused(const DoctorFacts& facts, std::string_view id, const Node& s
       Finding f = fail(id, subject,
                        fmt::format("{}'s key ({}...) is not in {}'s ~/.ssh/authorized_keys", source.name,
                                    key.substr(0, 24), target.name),
-                       fmt::format("beowulf add {}", target.address.str()));
+                       Fix::add(target.address.str()));
       f.safe_fix = {.node = target.name, .script = authorize_key_script(key)};
       return f;
     }
   }
   if (here && here->user_keys.empty()) {
     return fail(id, subject, fmt::format("{} has no ssh key (~/.ssh/id_*.pub)", source.name),
-                fmt::format("beowulf add {}", source.address.str()));
+                Fix::add(source.address.str()));
   }
   return fail(id, subject, fmt::format("key login to {} refused: {}", target.name, "see sshd's log there"),
               as_root_on(target, "journalctl -u ssh -n 20"));
@@ -107,11 +107,11 @@ Finding key_refused(const DoctorFacts& facts, std::string_view id, const Node& s
 /// The fix for a changed host key: add again, pinned. When the node offers another key
 /// than the inventory records, first read the real one on the board's console: only the
 /// key printed there is accepted (a key is never forgotten blindly with `ssh-keygen -R`).
-std::string changed_key_fix(const Node& target, const std::string& recorded, const std::string& offered) {
-  std::string add = "beowulf add " + target.address.str();
+Fix changed_key_fix(const Node& target, const std::string& recorded, const std::string& offered) {
+  Fix add = Fix::add(target.address.str());
   if (!offered.empty() && offered == recorded) return add;
   return fmt::format("on {}'s console: {}; if it prints {}: {} --new-host-key {}", target.name, kConsoleFingerprint,
-                     offered.empty() ? "another key" : offered, add, offered.empty() ? "SHA256:..." : offered);
+                     offered.empty() ? "another key" : offered, add.line(), offered.empty() ? "SHA256:..." : offered);
 }
 
 Finding host_key_problem(const DoctorFacts& facts, std::string_view id, const Node& source, const Node& target,
@@ -134,7 +134,7 @@ Finding host_key_problem(const DoctorFacts& facts, std::string_view id, const No
                 changed_key_fix(target, recorded, offered));
   }
   Finding f = fail(id, subject, fmt::format("the host key of {} is not in {}", target.name, where),
-                   fmt::format("beowulf add {}", target.address.str()));
+                   Fix::add(target.address.str()));
   if (!actual.empty()) {
     std::string line = fmt::format("{},{} {}", target.name, target.address.str(), actual);
     f.safe_fix = {.node = source.name,
@@ -193,7 +193,7 @@ Finding diagnose_login(const DoctorFacts& facts, std::string_view id, const Node
     case SshFailure::other: break;
   }
   return fail(id, subject, fmt::format("ssh from {} to {} failed: {}", source.name, target.name, first_line(attempt.err)),
-              fmt::format("beowulf add {}", target.address.str()));
+              Fix::add(target.address.str()));
 }
 
 std::vector<Finding> check_reach(const DoctorFacts& facts) {

@@ -53,7 +53,7 @@ TEST(DiagnoseLogin, ModesSshdRejects) {
   EXPECT_EQ(r.verdict, Verdict::fail);
   EXPECT_EQ(r.evidence,
             "sshd on worker002 refuses key login: /home/linaro/.ssh/authorized_keys is mode 666 (writable by others)");
-  EXPECT_EQ(r.fix,
+  EXPECT_EQ(r.fix.line(),
             "beowulf exec -w worker002 -- 'chmod go-w ~ && chmod 700 ~/.ssh && chmod 600 ~/.ssh/authorized_keys'");
   EXPECT_EQ(r.safe_fix.node, "worker002");
   f.facts.probes["worker002"].modes[2].mode = 0600;
@@ -68,7 +68,7 @@ TEST(DiagnoseLogin, KeyMissingFromAuthorizedKeys) {
   f.facts.probes["worker002"].authorized_keys.clear();
   auto r = f.login(kDenied);
   EXPECT_EQ(r.evidence, "master's key (ssh-ed25519 MASTERKEY...) is not in worker002's ~/.ssh/authorized_keys");
-  EXPECT_EQ(r.fix, "beowulf add 198.18.7.12");
+  EXPECT_EQ(r.fix.line(), "beowulf add 198.18.7.12");
   EXPECT_EQ(r.safe_fix.script, authorize_key_script("ssh-ed25519 MASTERKEY"));
 }
 
@@ -91,7 +91,7 @@ TEST(DiagnoseLogin, HostKeyChangedNamesBothFingerprints) {
       "Host key verification failed.\n";
   auto r = f.login(err);
   EXPECT_EQ(r.evidence, "the host key of worker002 changed: ~/.ssh/known_hosts records SHA256:old, the node offers SHA256:new");
-  EXPECT_EQ(r.fix,
+  EXPECT_EQ(r.fix.line(),
             "on worker002's console: ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub; if it prints SHA256:new: "
             "beowulf add 198.18.7.12 --new-host-key SHA256:new");
 }
@@ -110,7 +110,7 @@ TEST(DiagnoseLogin, HostsDenyQuotesTheLine) {
   f.facts.probes["worker002"].tcp_wrappers = {"/etc/hosts.allow:1:ALL: 10.0.0.0/8", "/etc/hosts.deny:3:sshd: ALL"};
   auto r = f.login("kex_exchange_identification: read: Connection reset by peer\n");
   EXPECT_EQ(r.evidence, "worker002 closed the connection: its /etc/hosts.deny:3:sshd: ALL refuses sshd");
-  EXPECT_EQ(r.fix, "ssh -t linaro@198.18.7.12 'sudo sh -c '\\''echo sshd: ALL >> /etc/hosts.allow'\\'''");
+  EXPECT_EQ(r.fix.line(), "ssh -t linaro@198.18.7.12 'sudo sh -c '\\''echo sshd: ALL >> /etc/hosts.allow'\\'''");
 }
 
 TEST(DiagnoseLogin, ASilentSshdIsReadAsTcpWrappers) {
@@ -126,7 +126,7 @@ TEST(DiagnoseLogin, RefusedAndUnreachable) {
             "worker002 (198.18.7.12) refuses connections on port 22: sshd is not running");
   auto r = f.login("ssh: connect to host 198.18.7.12 port 22: No route to host\n");
   EXPECT_EQ(r.evidence, "master cannot reach worker002 (198.18.7.12): ssh: connect to host 198.18.7.12 port 22: No route to host");
-  EXPECT_EQ(r.fix, "ping -c 1 198.18.7.12   # then check its cable, address and the switch");
+  EXPECT_EQ(r.fix.line(), "ping -c 1 198.18.7.12   # then check its cable, address and the switch");
 }
 
 }  // namespace

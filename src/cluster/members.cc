@@ -80,6 +80,5 @@ Result<std::vector<Node>> select_members(const Inventory& inventory, std::string
   return members;
 }
 
-remote::SshTarget ssh_target(const Node& node) { return {node.user, node.address.str(), 22}; }
 
 }  // namespace beowulf::cluster

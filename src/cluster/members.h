@@ -8,7 +8,6 @@
 
 #include "core/inventory.h"
 #include "core/result.h"
-#include "remote/ssh.h"
 
 namespace beowulf::cluster {
 
@@ -25,8 +24,5 @@ std::vector<const Node*> planned_of(const Inventory& inventory);
 /// cluster" (hint: "did you mean 'worker001'?" or the members, folded).
 Result<std::vector<Node>> select_members(const Inventory& inventory, std::string_view include,
                                          std::string_view exclude);
-
-/// Where to reach `node` over ssh: its address, as its user.
-remote::SshTarget ssh_target(const Node& node);
 
 }  // namespace beowulf::cluster

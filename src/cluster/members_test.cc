@@ -67,11 +67,5 @@ TEST(Members, RefusesAMalformedSetNamingTheOption) {
   EXPECT_EQ(r.error().message(), "-w: nodeset: 'worker[3-1]': range goes backwards at column 8");
 }
 
-TEST(Members, ReachesANodeAtItsAddressAsItsUser) {
-  auto target = ssh_target(four_nodes().nodes()[2]);
-  EXPECT_EQ(target.address, "198.18.0.12");
-  EXPECT_EQ(target.user, "linaro");
-}
-
 }  // namespace
 }  // namespace beowulf::cluster

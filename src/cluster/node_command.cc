@@ -11,7 +11,7 @@ namespace beowulf::cluster {
 
 remote::Job command_job(const remote::Ssh& ssh, const Node& node, const std::string& command) {
   if (node.role == Role::master) return {node.name, sys::ProcessSpec{.argv = {"sh", "-c", command}}};
-  return {node.name, ssh.run(ssh_target(node), command)};
+  return {node.name, ssh.run(remote::target_of(node).ssh(), command)};
 }
 
 namespace {
@@ -30,7 +30,7 @@ bool same_file(const std::string& source, const std::string& destination) {
 
 std::optional<remote::Job> push_job(const remote::Ssh& ssh, const Node& node, const std::vector<std::string>& sources,
                                     const std::string& destination, bool recursive) {
-  if (node.role != Role::master) return remote::Job{node.name, ssh.copy_to(ssh_target(node), sources, destination, recursive)};
+  if (node.role != Role::master) return remote::Job{node.name, ssh.copy_to(remote::target_of(node).ssh(), sources, destination, recursive)};
   if (std::all_of(sources.begin(), sources.end(), [&](const auto& s) { return same_file(s, destination); }))
     return std::nullopt;
   std::vector<std::string> argv = {"cp", "-p"};
@@ -43,36 +43,11 @@ std::optional<remote::Job> push_job(const remote::Ssh& ssh, const Node& node, co
 
 remote::Job pull_job(const remote::Ssh& ssh, const Node& node, const std::string& source, const std::string& directory,
                      bool recursive) {
-  if (node.role != Role::master) return {node.name, ssh.copy_from(ssh_target(node), source, directory, recursive)};
+  if (node.role != Role::master) return {node.name, ssh.copy_from(remote::target_of(node).ssh(), source, directory, recursive)};
   std::vector<std::string> argv = {"cp", "-p"};
   if (recursive) argv.push_back("-r");
   argv.insert(argv.end(), {"--", source, directory});
   return {node.name, sys::ProcessSpec{.argv = std::move(argv)}};
-}
-
-std::optional<std::string> failure_line(const remote::Ssh& ssh, const Node& node, const remote::Outcome& outcome,
-                                        std::string_view err, std::chrono::milliseconds timeout, Transport transport) {
-  using remote::EventKind;
-  switch (outcome.end) {
-    case EventKind::timed_out:
-      return fmt::format("{}: timed out after {}", node.name, seconds_text(timeout));
-    case EventKind::cancelled:
-      return fmt::format("{}: interrupted", node.name);
-    case EventKind::could_not_start:
-      return fmt::format("{}: could not start: {}", node.name, outcome.reason);
-    default:
-      break;
-  }
-  if (outcome.ok()) return std::nullopt;
-  if (outcome.signal != 0) return fmt::format("{}: killed by signal {}", node.name, outcome.signal);
-  if (node.role != Role::master) {
-    auto failed = transport == Transport::copy
-                      ? ssh.explain_copy_failure(ssh_target(node), node.label(), outcome.exit_code, err)
-                      : ssh.explain_failure(ssh_target(node), node.label(), outcome.exit_code, err);
-    if (failed)
-      return fmt::format("{}: {}", node.name, failed->error.what);
-  }
-  return fmt::format("{}: exited with {}", node.name, outcome.exit_code);
 }
 
 int exit_status(const remote::Outcome& outcome) {
@@ -85,12 +60,6 @@ int exit_status(const remote::Outcome& outcome) {
   }
   if (outcome.signal != 0) return 128 + outcome.signal;
   return outcome.exit_code;
-}
-
-std::string seconds_text(std::chrono::milliseconds duration) {
-  auto ms = duration.count();
-  if (ms % 1000 == 0) return fmt::format("{} s", ms / 1000);
-  return fmt::format("{:g} s", static_cast<double>(ms) / 1000.0);
 }
 
 }  // namespace beowulf::cluster

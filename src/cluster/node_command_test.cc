@@ -38,24 +38,24 @@ TEST(NodeCommand, TheMasterRunsHereWithTheShell) {
 }
 
 TEST(NodeCommand, ReportsFailuresAsPdshDoes) {
-  EXPECT_EQ(failure_line(ssh, worker, exited(0), "", 10s), std::nullopt);
-  EXPECT_EQ(failure_line(ssh, worker, exited(2), "", 10s), "worker003: exited with 2");
-  EXPECT_EQ(failure_line(ssh, worker, Outcome{EventKind::timed_out}, "", 10s), "worker003: timed out after 10 s");
-  EXPECT_EQ(failure_line(ssh, worker, Outcome{EventKind::timed_out}, "", 1500ms),
+  EXPECT_EQ(remote::failure_line(remote::target_of(worker), exited(0), "", 10s), std::nullopt);
+  EXPECT_EQ(remote::failure_line(remote::target_of(worker), exited(2), "", 10s), "worker003: exited with 2");
+  EXPECT_EQ(remote::failure_line(remote::target_of(worker), Outcome{EventKind::timed_out}, "", 10s), "worker003: timed out after 10 s");
+  EXPECT_EQ(remote::failure_line(remote::target_of(worker), Outcome{EventKind::timed_out}, "", 1500ms),
             "worker003: timed out after 1.5 s");
-  EXPECT_EQ(failure_line(ssh, worker, Outcome{EventKind::exited, -1, 9}, "", 10s), "worker003: killed by signal 9");
-  EXPECT_EQ(failure_line(ssh, worker, Outcome{EventKind::cancelled}, "", 10s), "worker003: interrupted");
+  EXPECT_EQ(remote::failure_line(remote::target_of(worker), Outcome{EventKind::exited, -1, 9}, "", 10s), "worker003: killed by signal 9");
+  EXPECT_EQ(remote::failure_line(remote::target_of(worker), Outcome{EventKind::cancelled}, "", 10s), "worker003: interrupted");
 }
 
 TEST(NodeCommand, SaysWhySshFailed) {
-  EXPECT_EQ(failure_line(ssh, worker, exited(255), "ssh: connect to host 198.18.0.13 port 22: Connection refused\n", 10s),
+  EXPECT_EQ(remote::failure_line(remote::target_of(worker), exited(255), "ssh: connect to host 198.18.0.13 port 22: Connection refused\n", 10s),
             "worker003: ssh: connection refused");
-  EXPECT_EQ(failure_line(ssh, worker, exited(255), "ssh: connect to host 198.18.0.13 port 22: No route to host\n", 10s),
+  EXPECT_EQ(remote::failure_line(remote::target_of(worker), exited(255), "ssh: connect to host 198.18.0.13 port 22: No route to host\n", 10s),
             "worker003: ssh: cannot reach the node: No route to host");
 }
 
 TEST(NodeCommand, TheMastersOwn255IsJustAnExitStatus) {
-  EXPECT_EQ(failure_line(ssh, node("linaro-nano", "198.18.0.10", Role::master), exited(255), "", 10s),
+  EXPECT_EQ(remote::failure_line(remote::target_of(node("linaro-nano", "198.18.0.10", Role::master)), exited(255), "", 10s),
             "linaro-nano: exited with 255");
 }
 
@@ -86,7 +86,7 @@ TEST(NodeCommand, PullsFromEachNodeIntoADirectory) {
 }
 
 TEST(NodeCommand, SaysWhyACopyFailed) {
-  EXPECT_EQ(failure_line(ssh, worker, exited(1), "scp: /nope: No such file or directory\n", 10s, Transport::copy),
+  EXPECT_EQ(remote::failure_line(remote::target_of(worker), exited(1), "scp: /nope: No such file or directory\n", 10s, remote::Ran::copy),
             "worker003: scp: /nope: No such file or directory");
 }
 

@@ -6,52 +6,33 @@
 
 #include "cluster/members.h"
 #include "cluster/node_command.h"
+#include "remote/explain.h"
 #include "remote/fan_out.h"
 
 namespace beowulf::cluster {
 namespace {
 
-std::string last_line(std::string_view text) {
-  while (!text.empty() && text.back() == '\n') text.remove_suffix(1);
-  std::size_t start = text.rfind('\n');
-  return std::string(start == std::string_view::npos ? text : text.substr(start + 1));
+/// A probe that gave no health: why, and whether the node could not be reached at all
+/// (no answer in time, or ssh refused, unreachable or closed).
+void explain_run(NodeStatus& row, const Node& node, const remote::NodeRun& run, std::chrono::milliseconds timeout) {
+  remote::Target target = remote::target_of(node);
+  Error e = remote::explain(run, target, {.timeout = timeout});
+  row.problem = e.what;
+  if (run.outcome.end == remote::EventKind::timed_out) {
+    row.down = true;
+  } else if (auto failure = remote::ssh_failure(run, target)) {
+    using enum remote::SshFailure;
+    row.down = failure->failure == refused || failure->failure == unreachable || failure->failure == closed;
+  } else if (run.outcome.end == remote::EventKind::exited && run.outcome.signal == 0) {
+    row.problem = "status probe: " + e.what;  // the probe's own failure
+  }
 }
 
-/// Why a probe that exited non-zero gave no health; sets `row.down` when ssh could not
-/// reach the node at all.
-void explain_exit(NodeStatus& row, const Node& node, const remote::NodeRun& run, const remote::Ssh& ssh) {
-  if (node.role != Role::master)
-    if (auto failure = ssh.explain_failure(ssh_target(node), node.label(), run.outcome.exit_code, run.err)) {
-      using enum remote::SshFailure;
-      row.down = failure->failure == refused || failure->failure == unreachable || failure->failure == closed;
-      row.problem = failure->error.what;
-      return;
-    }
-  std::string line = last_line(run.err);
-  if (line.empty()) line = fmt::format("exit status {}", run.outcome.exit_code);
-  row.problem = fmt::format("status probe: {}", line);
-}
-
-NodeStatus read_run(const Node& node, const remote::NodeRun& run, const remote::Ssh& ssh,
-                    std::chrono::milliseconds timeout) {
+NodeStatus read_run(const Node& node, const remote::NodeRun& run, std::chrono::milliseconds timeout) {
   NodeStatus row{node.name, node.address.str(), std::nullopt, false, {}};
   row.arch = node.arch;
-  switch (run.outcome.end) {
-    case remote::EventKind::timed_out:
-      row.down = true;
-      row.problem = fmt::format("no answer within {}", seconds_text(timeout));
-      return row;
-    case remote::EventKind::could_not_start:
-      row.problem = run.outcome.reason;
-      return row;
-    case remote::EventKind::cancelled:
-      row.problem = "interrupted";
-      return row;
-    default:
-      break;
-  }
-  if (run.outcome.exit_code != 0) {
-    explain_exit(row, node, run, ssh);
+  if (!run.outcome.ok()) {
+    explain_run(row, node, run, timeout);
     return row;
   }
   auto health = parse_node_health(run.out);
@@ -78,7 +59,7 @@ std::vector<NodeStatus> probe_nodes(const std::vector<Node>& nodes, const remote
   remote::FanOut fan({.fanout = options.fanout, .timeout = options.timeout, .cancel_fd = options.cancel_fd});
   auto runs = fan.collect(jobs);
   std::vector<NodeStatus> rows;
-  for (std::size_t i = 0; i < nodes.size(); ++i) rows.push_back(read_run(nodes[i], runs[i], ssh, options.timeout));
+  for (std::size_t i = 0; i < nodes.size(); ++i) rows.push_back(read_run(nodes[i], runs[i], options.timeout));
   return rows;
 }
 

@@ -11,6 +11,7 @@
 
 #include "cluster/bootstrap_plan.h"
 #include "core/result.h"
+#include "remote/explain.h"
 #include "remote/fan_out.h"
 #include "remote/ssh.h"
 
@@ -25,14 +26,12 @@ struct StepNode {
 
   /// "worker002 (198.18.0.12)".
   std::string label() const;
+  /// Where its jobs run: over ssh as `user`, or here when `local`.
+  remote::Target target() const;
   bool ok() const { return !error; }
   /// Records the failure of `step`: what "STEP: WHAT", node label(), hint.
   void fail(std::string_view step, std::string what, std::string hint = {});
 };
-
-/// The fix for a member whose `sudo -n` asked for a password (one added by an older
-/// beowulf): the line that gives `user` password-less sudo, as `add` does.
-std::string password_less_sudo_hint(std::string_view user);
 
 /// What a step runs on a node; nullopt: nothing to do there.
 using JobFor = std::function<std::optional<sys::ProcessSpec>(StepNode&)>;
@@ -40,17 +39,12 @@ using JobFor = std::function<std::optional<sys::ProcessSpec>(StepNode&)>;
 using Check = std::function<Status(StepNode&, const remote::NodeRun&)>;
 
 /// Runs `step` on every node of `nodes` that has no error yet (and `only` accepts, when
-/// given). A node whose job could not start, timed out or was cancelled fails the step
-/// without calling `check`.
+/// given). A node whose job could not start, timed out, was cancelled or killed by a
+/// signal fails the step with remote::explain()'s reason, without calling `check`.
 void run_step(std::vector<StepNode*> nodes, std::string_view step, const remote::FanOutOptions& options,
               const JobFor& job, const Check& check);
 
 /// The job that runs `script` on `node`: over `ssh` as node.user, or `sh -c` when local.
 sys::ProcessSpec script_job(const remote::Ssh& ssh, const StepNode& node, const std::string& script);
-
-/// The error for a failed script: ssh's own failure (exit 255) in user terms, a sudo
-/// refusal, or the last line the script wrote on stderr.
-/// `ssh` is the transport the job ran with.
-Error script_failure(const remote::Ssh& ssh, const StepNode& node, const remote::NodeRun& run);
 
 }  // namespace beowulf::cluster

@@ -52,7 +52,7 @@ void revoke(std::vector<StepNode>& nodes, const remote::Ssh& ssh, const remote::
         return script_job(ssh, n, apply_script(changes));
       },
       [&](StepNode& n, const remote::NodeRun& run) -> Status {
-        if (!run.outcome.ok()) return script_failure(ssh, n, run);
+        if (!run.outcome.ok()) return remote::explain(run, n.target());
         return {};
       });
 }

@@ -1,6 +1,6 @@
-// DESIGN.md, Safety: no code path may turn ssh's host key checking off. Reads every
-// source, script and benchmark; comments (which may name the rule) and test assertions
-// that the option is absent are not code paths that pass it.
+// docs/architecture.md, "How work reaches many nodes": no code path may turn ssh's host
+// key checking off. Reads every source, script and benchmark; comments (which may name
+// the rule) and test assertions that the option is absent are not code paths that pass it.
 #include <gtest/gtest.h>
 
 #include <filesystem>

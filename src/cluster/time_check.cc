@@ -34,7 +34,7 @@ Result<std::map<std::string, ClockReading>> read_clocks(const std::vector<Node>&
   });
   for (std::size_t i = 0; i < members.size(); ++i) {
     if (outcomes[i].ok() && out.count(members[i].name)) continue;
-    auto line = failure_line(ssh, members[i], outcomes[i], errors[i], options.timeout);
+    auto line = remote::failure_line(remote::target_of(members[i]), outcomes[i], errors[i], options.timeout);
     return Error{"read the clock: " + (line ? *line : "no answer"), members[i].label()};
   }
   return out;

@@ -36,7 +36,7 @@ std::vector<TimeUpNode> time_up(const Inventory& inventory, const std::vector<No
           return script_job(ssh, n, sudo_n_script(time_up_script(chrony_plan(inventory, node))));
         },
         [&](StepNode& n, const remote::NodeRun& run) -> Status {
-          if (!run.outcome.ok()) return script_failure(ssh, n, run);
+          if (!run.outcome.ok()) return remote::explain(run, n.target());
           results[&n - nodes.data()] = parse_time_up(run.out);
           return {};
         });
@@ -58,7 +58,7 @@ std::vector<TimeRow> read_time(const std::vector<Node>& members, const remote::S
   for (std::size_t i = 0; i < members.size(); ++i) {
     TimeRow row{members[i].name, members[i].address.str(), std::nullopt, ""};
     if (!runs[i].outcome.ok()) {
-      auto line = failure_line(ssh, members[i], runs[i].outcome, runs[i].err, options.timeout);
+      auto line = remote::failure_line(remote::target_of(members[i]), runs[i].outcome, runs[i].err, options.timeout);
       std::string prefix = members[i].name + ": ";
       row.problem = line ? (line->starts_with(prefix) ? line->substr(prefix.size()) : *line) : "failed";
     } else if (auto status = parse_time_status(runs[i].out); status.ok()) {

@@ -97,7 +97,7 @@ std::vector<UsersNode> run_as_root(const std::vector<Node>& members, const remot
         std::istringstream lines(run.out);
         for (std::string line; std::getline(lines, line);)
           if (line.starts_with("change ")) out[&n - nodes.data()].changes.push_back(line.substr(7));
-        if (!run.outcome.ok()) return script_failure(ssh, n, run);
+        if (!run.outcome.ok()) return remote::explain(run, n.target());
         return {};
       });
   for (std::size_t i = 0; i < nodes.size(); ++i) out[i].error = nodes[i].error;
@@ -115,7 +115,7 @@ AccountsRead read_each_accounts(const std::vector<Node>& members, const remote::
   AccountsRead out;
   for (std::size_t i = 0; i < members.size(); ++i) {
     if (!runs[i].outcome.ok()) {
-      auto line = failure_line(ssh, members[i], runs[i].outcome, runs[i].err, options.timeout);
+      auto line = remote::failure_line(remote::target_of(members[i]), runs[i].outcome, runs[i].err, options.timeout);
       out.failures.push_back(Error{"read accounts: " + (line ? *line : runs[i].err), members[i].label(),
                                    "every member must answer: its accounts decide the UID"});
       continue;

@@ -1,5 +1,5 @@
 #pragma once
-// The recipe's 3D-printed case (recipe.md, "Building the case") as pure values: how N
+// The recipe's 3D-printed case (docs/recipe.md, step 6) as pure values: how N
 // boards are laid out in it, and the parts it takes to print.
 //
 // How we read the recipe's rules (docs/case.md has the same with a table):

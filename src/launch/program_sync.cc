@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "remote/control_socket.h"
+#include "remote/explain.h"
 #include "remote/fan_out.h"
 #include "remote/mux_session.h"
 #include "sys/process.h"
@@ -17,38 +18,20 @@
 namespace beowulf::launch {
 namespace {
 
-remote::SshTarget target_of(const Node& node) { return {node.user, node.address.str(), 22}; }
-
-std::string last_line(const std::string& text) {
-  auto end = text.find_last_not_of("\r\n");
-  if (end == std::string::npos) return {};
-  auto start = text.rfind('\n', end);
-  return text.substr(start == std::string::npos ? 0 : start + 1, end - (start == std::string::npos ? 0 : start + 1) + 1);
-}
-
-/// Why a node's check or copy failed: ssh's reason in user terms, the timeout, or the
-/// last line the command wrote.
-Error node_error(const remote::Ssh& ssh, const Node& node, const remote::NodeRun& run, std::string_view step,
+/// Why a node's check or copy failed (remote::explain()), as step "STEP: ..."; a hint
+/// for checking the node unless the node's own command said why.
+Error node_error(const Node& node, const remote::NodeRun& run, std::string_view step,
                  std::chrono::milliseconds timeout) {
-  using remote::EventKind;
-  std::string why;
-  std::string hint = fmt::format("check it with 'beowulf exec -w {} true', or take it out with 'beowulf remove {}'",
-                                 node.name, node.name);
-  if (run.outcome.end == EventKind::timed_out) {
-    why = fmt::format("{}: no answer within {} s", step, timeout.count() / 1000);
-  } else if (run.outcome.end == EventKind::cancelled) {
-    return Error{"interrupted", "", ""};
-  } else if (run.outcome.end == EventKind::could_not_start) {
-    why = fmt::format("{}: {}", step, run.outcome.reason);
-  } else if (auto failed = ssh.explain_failure(target_of(node), node.label(), run.outcome.exit_code, run.err)) {
-    why = fmt::format("{}: {}", step, failed->error.what);
-    if (!failed->error.hint.empty()) hint = failed->error.hint;
-  } else {
-    std::string said = last_line(run.err);
-    why = fmt::format("{}: {}", step, said.empty() ? fmt::format("exited with {}", run.outcome.exit_code) : said);
-    return Error{why, node.label(), ""};
-  }
-  return Error{why, node.label(), hint};
+  if (run.outcome.end == remote::EventKind::cancelled) return Error{"interrupted", "", ""};
+  Error e = remote::explain(run, remote::target_of(node), {.timeout = timeout});
+  e.what = fmt::format("{}: {}", step, e.what);
+  bool own_failure = run.outcome.end == remote::EventKind::exited && run.outcome.signal == 0 &&
+                     !remote::ssh_failure(run, remote::target_of(node));
+  if (own_failure) e.hint.clear();
+  else if (e.hint.empty() || run.outcome.end == remote::EventKind::timed_out)
+    e.hint = fmt::format("check it with 'beowulf exec -w {} true', or take it out with 'beowulf remove {}'",
+                         node.name, node.name);
+  return e;
 }
 
 std::string quoted_words(const std::vector<std::string>& words) {
@@ -76,7 +59,7 @@ Result<std::string> tar_of(const std::vector<std::string>& files) {
   for (const auto& f : files) argv.push_back(f.substr(1));
   auto r = sys::run({.argv = argv});
   if (!r) return r.error();
-  if (r->exit_code != 0) return Error{fmt::format("tar of {}: {}", fmt::join(files, ", "), last_line(r->err)), "", ""};
+  if (r->exit_code != 0) return Error{fmt::format("tar of {}: {}", fmt::join(files, ", "), remote::last_line(r->err)), "", ""};
   return r->out;
 }
 
@@ -103,13 +86,13 @@ std::vector<remote::NodeRun> run_on_each(const std::vector<const Node*>& nodes, 
   std::vector<remote::MuxJob> over_sockets;
   for (const Node* node : nodes)
     over_sockets.push_back(
-        {sockets_known ? remote::control_socket(settings.control_dir, target_of(*node), here) : "", command});
+        {sockets_known ? remote::control_socket(settings.control_dir, remote::target_of(*node).ssh(), here) : "", command});
   auto muxed = remote::run_over_masters(over_sockets, options.timeout, options.cancel_fd);
   std::vector<remote::Job> with_ssh;
   std::vector<std::size_t> which;
   for (std::size_t i = 0; i < nodes.size(); ++i)
     if (muxed[i].end == remote::MuxEnd::no_master) {
-      with_ssh.push_back({nodes[i]->name, ssh.run(target_of(*nodes[i]), command)});
+      with_ssh.push_back({nodes[i]->name, ssh.run(remote::target_of(*nodes[i]).ssh(), command)});
       which.push_back(i);
     }
   auto ran = remote::FanOut({.timeout = options.timeout, .cancel_fd = options.cancel_fd}).collect(with_ssh);
@@ -127,7 +110,7 @@ std::vector<remote::NodeRun> send_to(const std::vector<const Node*>& group, cons
   std::vector<remote::Job> copies;
   std::vector<remote::NodeRun> runs;
   for (const Node* node : group) {
-    auto spec = ssh.run(target_of(*node), unpack_command());
+    auto spec = ssh.run(remote::target_of(*node).ssh(), unpack_command());
     spec.input = bytes;
     copies.push_back({node->name, std::move(spec)});
     runs.push_back({node->name, {}, {}, {}});
@@ -235,7 +218,7 @@ Result<SyncReport> sync_files(const std::vector<Node>& nodes, const remote::Ssh&
   std::vector<std::vector<std::string>> lacking;
   for (std::size_t i = 0; i < answers.size(); ++i) {
     if (!answered(answers[i].outcome))
-      return node_error(ssh, *workers[i], answers[i], "does not answer", options.timeout);
+      return node_error(*workers[i], answers[i], "does not answer", options.timeout);
     auto answer = parse_answer(answers[i].out);
     for (const auto& r : asked.required)
       if (std::find(answer.missing.begin(), answer.missing.end(), r.path) != answer.missing.end())
@@ -266,7 +249,7 @@ Result<SyncReport> sync_files(const std::vector<Node>& nodes, const remote::Ssh&
     });
     SentGroup sent{files, {}};
     for (std::size_t i = 0; i < copied.size(); ++i) {
-      if (!copied[i].outcome.ok()) return node_error(ssh, *group[i], copied[i], "send files", options.timeout);
+      if (!copied[i].outcome.ok()) return node_error(*group[i], copied[i], "send files", options.timeout);
       sent.nodes.push_back(group[i]->name);
     }
     report.sent.push_back(std::move(sent));

@@ -82,7 +82,11 @@ class FakeMaster {
     send_packet(c, hello);
     read_packet(c);  // the client's hello
     std::string request = read_packet(c);
+    // As ssh's master does, take the client's three descriptors before answering: a
+    // refusal sent first, then the close, made the client's sending them fail at random.
+    int fds[3] = {receive_fd(c), receive_fd(c), receive_fd(c)};
     if (behaviour_ == Behaviour::refuse) {
+      for (int fd : fds) ::close(fd);
       std::string no;
       put_u32(no, 0x80000002);
       put_u32(no, 1);
@@ -92,7 +96,6 @@ class FakeMaster {
       ::close(c);
       return;
     }
-    int fds[3] = {receive_fd(c), receive_fd(c), receive_fd(c)};
     if (behaviour_ == Behaviour::answer) {
       // The command is the last string of the request: after the fixed fields.
       std::size_t at = 4 + 4 + 4 + 16 + 4 + 4;  // type, id, reserved "", 4 flags, escape, term ""

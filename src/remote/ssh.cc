@@ -2,7 +2,6 @@
 
 #include <sys/stat.h>
 
-#include <array>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -10,6 +9,8 @@
 #include <system_error>
 
 #include <fmt/core.h>
+
+#include "sys/paths.h"
 
 namespace beowulf::remote {
 namespace {
@@ -23,68 +24,6 @@ std::string config_value(const std::string& value) {
 std::string scp_host(const SshTarget& target) {
   std::string host = target.address.find(':') != std::string::npos ? "[" + target.address + "]" : target.address;
   return target.user.empty() ? host : target.user + "@" + host;
-}
-
-/// The last non-empty line of ssh's stderr, without the carriage return ssh may add.
-std::string last_line(std::string_view text) {
-  std::string line;
-  std::size_t begin = 0;
-  while (begin < text.size()) {
-    std::size_t end = text.find('\n', begin);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view candidate = text.substr(begin, end - begin);
-    while (!candidate.empty() && (candidate.back() == '\r' || candidate.back() == ' ')) candidate.remove_suffix(1);
-    if (!candidate.empty()) line = candidate;
-    begin = end + 1;
-  }
-  return line;
-}
-
-bool contains(std::string_view text, std::string_view part) { return text.find(part) != std::string_view::npos; }
-
-SshError failure(SshFailure kind, const std::string& node, std::string what, std::string hint) {
-  return SshError{kind, Error{std::move(what), node, std::move(hint)}};
-}
-
-/// Reads what ssh said; `program` ("ssh" or "scp") starts the message of an unknown failure.
-SshError classify(const SshTarget& target, const std::string& node, bool password_login, std::string_view err,
-                  std::string_view program) {
-  if (contains(err, "REMOTE HOST IDENTIFICATION HAS CHANGED") || contains(err, "has changed and you have requested"))
-    return failure(SshFailure::host_key_changed, node, "ssh: the node's host key has changed",
-                   fmt::format("check the key on the board's console with `ssh-keygen -lf "
-                               "/etc/ssh/ssh_host_ed25519_key.pub`; if the board was re-imaged, accept the key it "
-                               "prints with `beowulf add {} --new-host-key SHA256:...`; otherwise someone may be "
-                               "intercepting the connection",
-                               target.address));
-  if (contains(err, "host key is known for") || contains(err, "Host key verification failed"))
-    return failure(SshFailure::host_key_unknown, node, "ssh: the node's host key is not known",
-                   fmt::format("add the node first: beowulf add {}", target.address));
-  if (contains(err, "Permission denied") || contains(err, "Too many authentication failures")) {
-    if (password_login)
-      return failure(SshFailure::wrong_password, node, "ssh: wrong password",
-                     "check the password; the node's sshd must also allow password login for the first contact");
-    return failure(SshFailure::key_refused, node, "ssh: key login refused",
-                   "the cluster's key is not in the node's ~/.ssh/authorized_keys: run `beowulf add` for it again");
-  }
-  if (contains(err, "Connection refused"))
-    return failure(SshFailure::refused, node, "ssh: connection refused",
-                   fmt::format("the node is up but no sshd answers on port {}: start it (sudo systemctl start ssh)",
-                               target.port));
-  static constexpr std::array<std::string_view, 6> kUnreachable = {
-      "No route to host", "Connection timed out", "Network is unreachable",
-      "Could not resolve hostname", "Operation timed out", "Host is down"};
-  for (std::string_view reason : kUnreachable)
-    if (contains(err, reason))
-      return failure(SshFailure::unreachable, node, fmt::format("ssh: cannot reach the node: {}", reason),
-                     "check that the node is powered on and connected, and that its address is right");
-  if (contains(err, "Connection closed by") || contains(err, "Connection reset by") ||
-      contains(err, "kex_exchange_identification"))
-    return failure(SshFailure::closed, node, "ssh: the node closed the connection before login",
-                   "the node's /etc/hosts.allow or /etc/hosts.deny may refuse this machine");
-  std::string line = last_line(err);
-  if (line.empty()) line = "failed without saying why";
-  if (!line.starts_with(fmt::format("{}: ", program))) line = fmt::format("{}: {}", program, line);
-  return failure(SshFailure::other, node, line, "");
 }
 
 }  // namespace
@@ -170,22 +109,7 @@ sys::ProcessSpec Ssh::copy_from(const SshTarget& target, const std::string& sour
   return sys::ProcessSpec{.argv = std::move(argv)};
 }
 
-std::optional<SshError> Ssh::explain_failure(const SshTarget& target, const std::string& node, int exit_code,
-                                             std::string_view stderr_text) const {
-  if (exit_code != 255) return std::nullopt;
-  return classify(target, node, options_.first_contact, stderr_text, "ssh");
-}
-
-std::optional<SshError> Ssh::explain_copy_failure(const SshTarget& target, const std::string& node, int exit_code,
-                                                  std::string_view stderr_text) const {
-  if (exit_code == 0) return std::nullopt;
-  return classify(target, node, options_.first_contact, stderr_text, "scp");
-}
-
-std::string default_control_dir() {
-  const char* home = std::getenv("HOME");
-  return std::string(home != nullptr ? home : "") + "/.beowulf/ssh";
-}
+std::string default_control_dir() { return sys::beowulf_home() + "/ssh"; }
 
 Status ensure_control_dir(const std::string& dir) {
   std::error_code ec;

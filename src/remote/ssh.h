@@ -20,9 +20,8 @@
 // - The remote command is one string, run by the remote user's shell: quote arguments
 //   with shell_quote()/shell_join().
 // - scp keeps modes and times (-p); its remote paths are taken literally (SFTP mode).
-// - ssh exits 255 when ssh itself failed (scp exits 1, whatever failed):
-//   explain_failure() and explain_copy_failure() turn that and its stderr into an Error
-//   in user terms, with a hint.
+// - ssh exits 255 when ssh itself failed (scp exits 1, whatever failed): remote/explain.h
+//   reads that and its stderr in user terms.
 
 #include <chrono>
 #include <optional>
@@ -57,23 +56,6 @@ struct SshOptions {
   std::string scp_program = "scp";
 };
 
-/// Why ssh itself failed, in user terms.
-enum class SshFailure {
-  key_refused,       ///< key login refused: the key is not in authorized_keys
-  wrong_password,    ///< password login refused
-  host_key_changed,  ///< the node's host key differs from the recorded one
-  host_key_unknown,  ///< no recorded host key (key login to a node never added)
-  refused,           ///< the node answers, but nothing listens on the ssh port
-  unreachable,       ///< no route, timed out, unknown name: the node is down or the address wrong
-  closed,            ///< the node closed the connection before login (hosts.allow/deny?)
-  other,             ///< any other failure of ssh's own
-};
-
-struct SshError {
-  SshFailure failure;
-  Error error;  ///< what: "ssh: connection refused"; hint: what to do
-};
-
 class Ssh {
  public:
   explicit Ssh(SshOptions options = {});
@@ -93,17 +75,6 @@ class Ssh {
   /// The -o options every argv carries (for tests and for writing ~/.ssh/config).
   std::vector<std::string> options() const;
 
-  /// When an argv of ours failed in ssh itself (exit status 255), what went wrong, read
-  /// from its stderr; nullopt for any other status (the remote command's own). `node`
-  /// labels the Error ("worker002 (198.18.0.12)"); the hint names `target`'s address.
-  std::optional<SshError> explain_failure(const SshTarget& target, const std::string& node, int exit_code,
-                                          std::string_view stderr_text) const;
-
-  /// The same for a copy_to()/copy_from() argv: scp exits 1 whatever failed, so any
-  /// non-zero status is explained; nullopt when it exited 0.
-  std::optional<SshError> explain_copy_failure(const SshTarget& target, const std::string& node, int exit_code,
-                                               std::string_view stderr_text) const;
-
   const SshOptions& settings() const { return options_; }
 
  private:
@@ -115,7 +86,8 @@ class Ssh {
   SshOptions options_;
 };
 
-/// $HOME/.beowulf/ssh, where the ControlMaster sockets live.
+/// sys::beowulf_home()/ssh (~/.beowulf/ssh, or $BEOWULF_HOME/ssh), where the
+/// ControlMaster sockets live.
 std::string default_control_dir();
 
 /// Makes `dir` (and its parents) with mode 0700 when missing. Fails when it cannot, or

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,6 +14,8 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+
+#include "sys/test_env.h"
 
 namespace beowulf::remote {
 namespace {
@@ -220,78 +223,16 @@ TEST_F(FakeSshTest, NastyArgumentsReachTheRemoteCommandUnchanged) {
   EXPECT_EQ(out, expected);
 }
 
-struct Case {
-  std::string stderr_text;
-  bool first_contact;
-  SshFailure failure;
-  std::string message;
-  std::string hint;
-};
-
-TEST(SshFailures, AreExplainedInUserTerms) {
-  const std::string node = "worker002 (198.18.0.12)";
-  std::vector<Case> cases = {
-      {"linaro@198.18.0.12: Permission denied (publickey,password).\n", false, SshFailure::key_refused,
-       "worker002 (198.18.0.12): ssh: key login refused",
-       "the cluster's key is not in the node's ~/.ssh/authorized_keys: run `beowulf add` for it again"},
-      {"Permission denied, please try again.\r\nlinaro@198.18.0.12: Permission denied (publickey,password).\r\n",
-       true, SshFailure::wrong_password, "worker002 (198.18.0.12): ssh: wrong password",
-       "check the password; the node's sshd must also allow password login for the first contact"},
-      {"@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\n"
-       "@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @\n"
-       "Host key verification failed.\n",
-       false, SshFailure::host_key_changed, "worker002 (198.18.0.12): ssh: the node's host key has changed",
-       "check the key on the board's console with `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub`; if the "
-       "board was re-imaged, accept the key it prints with `beowulf add 198.18.0.12 --new-host-key SHA256:...`; "
-       "otherwise someone may be intercepting the connection"},
-      {"No ED25519 host key is known for 198.18.0.12 and you have requested strict checking.\n"
-       "Host key verification failed.\n",
-       false, SshFailure::host_key_unknown, "worker002 (198.18.0.12): ssh: the node's host key is not known",
-       "add the node first: beowulf add 198.18.0.12"},
-      {"ssh: connect to host 198.18.0.12 port 22: Connection refused\n", false, SshFailure::refused,
-       "worker002 (198.18.0.12): ssh: connection refused",
-       "the node is up but no sshd answers on port 22: start it (sudo systemctl start ssh)"},
-      {"ssh: connect to host 198.18.0.12 port 22: No route to host\n", false, SshFailure::unreachable,
-       "worker002 (198.18.0.12): ssh: cannot reach the node: No route to host",
-       "check that the node is powered on and connected, and that its address is right"},
-      {"ssh: connect to host 198.18.0.12 port 22: Connection timed out\n", false, SshFailure::unreachable,
-       "worker002 (198.18.0.12): ssh: cannot reach the node: Connection timed out",
-       "check that the node is powered on and connected, and that its address is right"},
-      {"kex_exchange_identification: read: Connection reset by peer\n", false, SshFailure::closed,
-       "worker002 (198.18.0.12): ssh: the node closed the connection before login",
-       "the node's /etc/hosts.allow or /etc/hosts.deny may refuse this machine"},
-      {"mux_client_request_session: something odd\r\n\n", false, SshFailure::other,
-       "worker002 (198.18.0.12): ssh: mux_client_request_session: something odd", ""},
-  };
-  SshTarget target{"linaro", "198.18.0.12", 22};
-  for (const Case& c : cases) {
-    SshOptions o;
-    o.first_contact = c.first_contact;
-    auto explained = Ssh(o).explain_failure(target, node, 255, c.stderr_text);
-    ASSERT_TRUE(explained.has_value()) << c.stderr_text;
-    EXPECT_EQ(explained->failure, c.failure) << c.stderr_text;
-    EXPECT_EQ(explained->error.message(), c.message);
-    EXPECT_EQ(explained->error.hint, c.hint);
+TEST(ControlDir, LivesInBeowulfsOwnFolder) {
+  sys::ScopedEnv home("HOME", "/home/linaro");
+  {
+    sys::ScopedEnv beowulf("BEOWULF_HOME", "/srv/beowulf");
+    EXPECT_EQ(default_control_dir(), "/srv/beowulf/ssh");
   }
-}
-
-TEST(SshFailures, TheRemoteCommandsOwnStatusIsNotSshs) {
-  Ssh ssh;
-  EXPECT_FALSE(ssh.explain_failure(kNode, "n", 1, "Connection refused").has_value());
-  EXPECT_FALSE(ssh.explain_failure(kNode, "n", 0, "").has_value());
-  EXPECT_FALSE(ssh.explain_copy_failure(kNode, "n", 0, "").has_value());
-  auto copy = ssh.explain_copy_failure(kNode, "n", 1, "scp: /nope: No such file or directory\n");
-  ASSERT_TRUE(copy.has_value());
-  EXPECT_EQ(copy->error.message(), "n: scp: /nope: No such file or directory");
-}
-
-TEST(SshFailures, AChangedKeyIsNeverForgottenBlindly) {
-  // `ssh-keygen -R` then add would trust whatever answers at the address.
-  auto explained = Ssh().explain_failure({"u", "198.18.0.12", 2222}, "n", 255,
-                                         "WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!");
-  ASSERT_TRUE(explained.has_value());
-  EXPECT_THAT(explained->error.hint, ::testing::Not(::testing::HasSubstr("ssh-keygen -R")));
-  EXPECT_THAT(explained->error.hint, ::testing::HasSubstr("--new-host-key SHA256:..."));
+  sys::ScopedEnv beowulf("BEOWULF_HOME", std::nullopt);
+  EXPECT_EQ(default_control_dir(), "/home/linaro/.beowulf/ssh");
+  sys::ScopedEnv no_home("HOME", std::nullopt);  // a service's environment: the password database says
+  EXPECT_EQ(default_control_dir(), std::string(getpwuid(getuid())->pw_dir) + "/.beowulf/ssh");
 }
 
 TEST(ControlDir, IsMadePrivate) {

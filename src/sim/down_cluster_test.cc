@@ -8,7 +8,7 @@
 
 #include <filesystem>
 
-#include "sim/files.h"
+#include "sys/atomic_file.h"
 #include "sim/proc.h"
 #include "sim/testing.h"
 #include "sys/process.h"
@@ -37,7 +37,7 @@ class SimDown : public ::testing::Test {
   void expect_nothing_left(const SimState& state, const std::string& host_links_before) {
     std::string prefix = "bwsim-" + options_.name;
     EXPECT_THAT(text_of({"ip", "netns", "list"}), Not(HasSubstr(prefix)));
-    auto mounts = read_text("/proc/mounts");
+    auto mounts = sys::read_file("/proc/mounts");
     ASSERT_TRUE(mounts.ok());
     EXPECT_THAT(*mounts, Not(HasSubstr(prefix)));
     EXPECT_THAT(*mounts, Not(HasSubstr(Sim::default_state_dir(options_.name))));
@@ -76,7 +76,7 @@ TEST_F(SimDown, CleansUpWhatAHalfWrittenJournalRecords) {
   // What a crash right after `ip netns add` leaves: a journal and bare namespaces.
   std::string dir = Sim::default_state_dir(options_.name);
   std::filesystem::create_directories(dir);
-  ASSERT_TRUE(write_text(dir + "/state", std::string(kStateHeader) + "\nsim " + options_.name +
+  ASSERT_TRUE(sys::write_file_atomically(dir + "/state", std::string(kStateHeader) + "\nsim " + options_.name +
                                              " 198.18.0.0/24 parallella\nnetns bwsim-" + options_.name +
                                              "\nnetns bwsim-" + options_.name + "-mas")
                   .ok());

@@ -9,7 +9,7 @@
 #include <sstream>
 #include <vector>
 
-#include "sim/files.h"
+#include "sys/atomic_file.h"
 
 namespace beowulf::sim {
 
@@ -22,7 +22,7 @@ constexpr const char* kHard = "/proc/sys/net/ipv4/neigh/default/gc_thresh3";
 
 // "512 1024": the soft limit, then the hard one (a saved file holds both, /proc one each).
 Result<std::vector<long>> read_numbers(const std::string& path) {
-  auto text = read_text(path);
+  auto text = sys::read_file(path);
   if (!text) return text.error();
   std::istringstream in(*text);
   std::vector<long> numbers;
@@ -89,7 +89,7 @@ Status fit_neighbour_table(const std::string& saved) {
   if (!raised && wanted != *machine && !fs::create_directories(fs::path(saved).parent_path(), ec) && ec)
     return Error{fmt::format("sim: mkdir {}: {}", fs::path(saved).parent_path().string(), ec.message())};
   if (!raised && wanted != *machine)
-    if (auto kept = write_text(saved, fmt::format("{} {}\n", machine->soft, machine->hard)); !kept) return kept;
+    if (auto kept = sys::write_file_atomically(saved, fmt::format("{} {}\n", machine->soft, machine->hard)); !kept) return kept;
   if (wanted != *now)
     if (auto set = set_kernel_limits(*now, wanted); !set) return set;
   if (raised && wanted == *machine) fs::remove(saved, ec);

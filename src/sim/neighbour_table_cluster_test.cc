@@ -5,7 +5,7 @@
 
 #include <filesystem>
 
-#include "sim/files.h"
+#include "sys/atomic_file.h"
 #include "sim/neighbour_table.h"
 #include "sim/sim.h"
 #include "sim/testing.h"
@@ -13,7 +13,7 @@
 namespace beowulf::sim {
 namespace {
 
-long hard_limit() { return std::stol(*read_text("/proc/sys/net/ipv4/neigh/default/gc_thresh3")); }
+long hard_limit() { return std::stol(*sys::read_file("/proc/sys/net/ipv4/neigh/default/gc_thresh3")); }
 
 TEST(NeighbourTableOnTheMachine, TwentyTwoWorkersRaiseTheArpLimitAndDownPutsItBack) {
   if (geteuid() != 0) GTEST_SKIP() << "cluster tests need root: a sim is made of network namespaces and mounts";
@@ -24,7 +24,7 @@ TEST(NeighbourTableOnTheMachine, TwentyTwoWorkersRaiseTheArpLimitAndDownPutsItBa
   // 22 workers, the master and the bridge: 24 namespaces, 576 entries, past half of Debian's 1024.
   long during = hard_limit();
   bool kept = std::filesystem::exists("/run/beowulf-sim/neighbour-table");
-  auto saved = read_text("/run/beowulf-sim/neighbour-table");
+  auto saved = sys::read_file("/run/beowulf-sim/neighbour-table");
   ASSERT_TRUE(sim->down().ok());
   if (before >= 2 * 24 * 24) GTEST_SKIP() << "this machine's ARP table has room already: " << before;
   EXPECT_GE(during, before + 24 * 24);

@@ -14,7 +14,7 @@
 
 #include <fmt/core.h>
 
-#include "sim/files.h"
+#include "sys/atomic_file.h"
 #include "sim/node_files.h"
 #include "sim/proc.h"
 #include "sys/process.h"
@@ -126,7 +126,7 @@ bool wait_until(Ready ready) {
 
 /// The last lines of a log, for an error message.
 std::string tail_of(const std::string& path) {
-  auto text = read_text(path);
+  auto text = sys::read_file(path);
   if (!text || text->empty()) return "(no output)";
   std::string t = *text;
   while (!t.empty() && t.back() == '\n') t.pop_back();
@@ -178,7 +178,7 @@ Status write_accounts(const std::string& etc, const Profile& profile, const std:
   AccountFiles files;
   for (auto [name, text] : {std::pair{"passwd", &files.passwd}, {"shadow", &files.shadow},
                             {"group", &files.group}, {"gshadow", &files.gshadow}}) {
-    auto read = read_text(etc + "/" + name);
+    auto read = sys::read_file(etc + "/" + name);
     if (read) *text = *read;  // a missing gshadow is fine
     else if (std::string(name) == "passwd") return read.error();
   }
@@ -188,7 +188,7 @@ Status write_accounts(const std::string& etc, const Profile& profile, const std:
     std::string path = etc + "/" + name;
     struct stat before {};
     bool existed = ::stat(path.c_str(), &before) == 0;
-    if (auto w = write_text(path, *text, mode); !w) return w;
+    if (auto w = sys::write_file_atomically(path, *text, mode); !w) return w;
     if (existed && ::chown(path.c_str(), before.st_uid, before.st_gid) != 0)
       return Error{fmt::format("chown {}: {}", path, std::strerror(errno))};
   }
@@ -196,7 +196,7 @@ Status write_accounts(const std::string& etc, const Profile& profile, const std:
 }
 
 Status make_home(const NodePlan& node, const Profile& profile) {
-  auto passwd = read_text(node.dir + "/etc/passwd");
+  auto passwd = sys::read_file(node.dir + "/etc/passwd");
   if (!passwd) return passwd.error();
   auto user = find_user(*passwd, profile.user);
   if (!user) return Error{fmt::format("add user {}: not in the node's /etc/passwd", profile.user)};
@@ -241,14 +241,14 @@ Status prepare_files(const NodePlan& node, const Profile& profile, const std::st
       if (auto made = make_dir(node.dir + dir, mode); !made) return made;
     if (auto copied = run_step("copy /etc", {"cp", "-a", "/etc", etc}); !copied) return copied;
     if (auto keys = new_host_keys(etc, profile); !keys) return keys;
-    if (auto w = write_text(etc + "/machine-id", fresh_machine_id(), 0444); !w) return w;
-    if (auto w = write_text(etc + "/hostname", profile.hostname + "\n"); !w) return w;
-    if (auto w = write_text(etc + "/hosts", hosts_file(profile)); !w) return w;
-    if (auto w = write_text(etc + "/ssh/sshd_config", sshd_config(node.address)); !w) return w;
+    if (auto w = sys::write_file_atomically(etc + "/machine-id", fresh_machine_id(), 0444); !w) return w;
+    if (auto w = sys::write_file_atomically(etc + "/hostname", profile.hostname + "\n"); !w) return w;
+    if (auto w = sys::write_file_atomically(etc + "/hosts", hosts_file(profile)); !w) return w;
+    if (auto w = sys::write_file_atomically(etc + "/ssh/sshd_config", sshd_config(node.address)); !w) return w;
     if (auto w = make_dir(etc + "/sudoers.d", 0755); !w) return w;
-    if (auto w = write_text(etc + "/sudoers.d/beowulf-sim-board", sudoers_rule(), 0440); !w) return w;
+    if (auto w = sys::write_file_atomically(etc + "/sudoers.d/beowulf-sim-board", sudoers_rule(), 0440); !w) return w;
     if (node.label == "master")
-      if (auto w = write_text(etc + "/sudoers.d/beowulf-sim-master", master_sudoers_rule(profile.user), 0440); !w)
+      if (auto w = sys::write_file_atomically(etc + "/sudoers.d/beowulf-sim-master", master_sudoers_rule(profile.user), 0440); !w)
         return w;
     if (auto w = write_accounts(etc, profile, password_hash); !w) return w;
     return make_home(node, profile);
@@ -272,7 +272,7 @@ Result<ProcessRecord> start_holder(const NodePlan& node, const Profile& profile,
   if (!started) return node_error(node, "start the node's namespaces: " + started.error().what);
   std::optional<ProcessRecord> record;
   bool ready = wait_until([&] {
-    auto text = read_text(pid_file);
+    auto text = sys::read_file(pid_file);
     if (!text || text->empty() || text->back() != '\n') return false;
     record = record_of(static_cast<pid_t>(std::stol(*text)));
     return record.has_value();
@@ -294,7 +294,7 @@ Result<ProcessRecord> start_sshd(const NodePlan& node, pid_t holder) {
   std::optional<ProcessRecord> record;
   bool ready = wait_until([&] {
     if (!listening(holder, node.address, 22)) return false;
-    auto text = read_text(pid_file);
+    auto text = sys::read_file(pid_file);
     if (!text || text->empty() || text->back() != '\n') return false;
     record = record_of(static_cast<pid_t>(std::stol(*text)));
     return record.has_value();
@@ -307,7 +307,7 @@ Result<ProcessRecord> start_sshd(const NodePlan& node, pid_t holder) {
 
 /// The holder's CPU affinity as a taskset list ("0-1"), empty when it cannot be read.
 std::string cpus_of(pid_t pid) {
-  auto status = read_text(fmt::format("/proc/{}/status", pid));
+  auto status = sys::read_file(fmt::format("/proc/{}/status", pid));
   if (!status) return "";
   auto at = status->find("Cpus_allowed_list:");
   if (at == std::string::npos) return "";
@@ -315,8 +315,11 @@ std::string cpus_of(pid_t pid) {
   return status->substr(begin, end - begin);
 }
 
-std::vector<std::string> nsenter_argv(pid_t holder, const std::vector<std::string>& command) {
-  std::vector<std::string> argv = {"nsenter", "-t", std::to_string(holder), "-n", "-u", "-m", "--"};
+std::vector<std::string> nsenter_argv(pid_t holder, const std::vector<std::string>& command,
+                                      const std::vector<std::string>& options) {
+  std::vector<std::string> argv = {"nsenter", "-t", std::to_string(holder), "-n", "-u", "-m"};
+  argv.insert(argv.end(), options.begin(), options.end());
+  argv.push_back("--");
   // nsenter keeps the caller's CPU affinity: give the command the node's own cores.
   if (auto cpus = cpus_of(holder); !cpus.empty()) argv.insert(argv.begin(), {"taskset", "-c", cpus});
   argv.insert(argv.end(), command.begin(), command.end());

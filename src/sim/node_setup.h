@@ -53,10 +53,12 @@ Result<ProcessRecord> start_holder(const NodePlan& node, const Profile& profile,
 /// Starts sshd inside the node and waits (10 s at most) until it listens on the node's address.
 Result<ProcessRecord> start_sshd(const NodePlan& node, pid_t holder);
 
-/// The argv that runs `command` inside the node held by `holder`, as root.
-/// The argv that runs `command` inside the node whose namespaces `holder` holds, on
-/// that node's cores (the holder's CPU affinity), so `nproc` there says the board's count.
-std::vector<std::string> nsenter_argv(pid_t holder, const std::vector<std::string>& command);
+/// The argv that runs `command` as root inside the node whose namespaces `holder` holds,
+/// on that node's cores (the holder's CPU affinity, through `taskset`), so `nproc` there
+/// says the board's count. `options` are more of nsenter's own ("--wdns=/home/linaro"):
+/// they go to nsenter, after its namespaces and before the command.
+std::vector<std::string> nsenter_argv(pid_t holder, const std::vector<std::string>& command,
+                                      const std::vector<std::string>& options = {});
 
 /// The taskset list of the `cores` CPUs that node number `index` runs on, dealt out
 /// round-robin over the CPUs we may use, so that the nodes share them evenly.

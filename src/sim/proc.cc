@@ -10,12 +10,12 @@
 
 #include <fmt/core.h>
 
-#include "sim/files.h"
+#include "sys/atomic_file.h"
 
 namespace beowulf::sim {
 
 std::optional<unsigned long long> start_time_of(pid_t pid) {
-  auto stat = read_text(fmt::format("/proc/{}/stat", pid));
+  auto stat = sys::read_file(fmt::format("/proc/{}/stat", pid));
   if (!stat) return std::nullopt;
   auto paren = stat->rfind(')');  // the command name may hold spaces and parentheses
   if (paren == std::string::npos) return std::nullopt;
@@ -78,7 +78,7 @@ bool listening_in(const std::string& tcp_table, const std::string& address, int 
 }
 
 bool listening(pid_t pid, const std::string& address, int port) {
-  auto table = read_text(fmt::format("/proc/{}/net/tcp", pid));
+  auto table = sys::read_file(fmt::format("/proc/{}/net/tcp", pid));
   return table && listening_in(*table, address, port);
 }
 

@@ -19,7 +19,7 @@
 
 #include <fmt/core.h>
 
-#include "sim/files.h"
+#include "sys/atomic_file.h"
 #include "sim/neighbour_table.h"
 #include "sim/node_files.h"
 #include "sim/node_setup.h"
@@ -128,7 +128,7 @@ Status make_network(const Plan& plan) {
 
 /// True when `path` is a mount point in our namespace.
 bool mounted(const std::string& path) {
-  auto mounts = read_text("/proc/self/mounts");
+  auto mounts = sys::read_file("/proc/self/mounts");
   return mounts && mounts->find(" " + path + " ") != std::string::npos;
 }
 
@@ -265,7 +265,7 @@ Result<Sim> Sim::open(const std::string& state_dir) {
   if (!fs::exists(path))
     return Error{fmt::format("no sim is up here: {} does not exist", path), "",
                  "start one with 'beowulf sim up', or name it with --name or --state"};
-  auto text = read_text(path);
+  auto text = sys::read_file(path);
   if (!text) return text.error();
   auto state = parse_state(*text, path);
   if (!state) return state.error();
@@ -284,7 +284,7 @@ Status Sim::down(const std::string& state_dir) {
   std::string path = state_dir + "/state";
   SimState state;
   if (fs::exists(path)) {
-    auto text = read_text(path);
+    auto text = sys::read_file(path);
     if (!text) return text.error();
     auto parsed = parse_state(*text, path);
     if (!parsed) return parsed.error();
@@ -346,7 +346,7 @@ Result<std::vector<std::string>> Sim::exec_argv(const std::string& label, const 
   if (holder == 0 || !still_running(state_.processes.at(label).at("holder")))
     return Error{"the node's namespaces are gone (its holder process has ended)", who,
                  "run 'beowulf sim down' and 'beowulf sim up' again"};
-  auto passwd = read_text(dir_ + "/nodes/" + label + "/etc/passwd");
+  auto passwd = sys::read_file(dir_ + "/nodes/" + label + "/etc/passwd");
   if (!passwd) return Error{passwd.error().what, who};
   std::string name = user.empty() ? "root" : user;
   auto entry = find_user(*passwd, name);
@@ -354,8 +354,8 @@ Result<std::vector<std::string>> Sim::exec_argv(const std::string& label, const 
   std::vector<std::string> argv = nsenter_argv(state_.processes.at(label).at("holder").pid,
                                                {"setpriv", fmt::format("--reuid={}", entry->uid),
                                                 fmt::format("--regid={}", entry->gid), "--init-groups",
-                                                "--reset-env", "--"});
-  argv.insert(argv.begin() + 6, "--wdns=" + entry->home);  // after "-m", before "--"
+                                                "--reset-env", "--"},
+                                               {"--wdns=" + entry->home});
   argv.insert(argv.end(), command.begin(), command.end());
   return argv;
 }

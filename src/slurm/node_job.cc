@@ -2,7 +2,7 @@
 
 #include <fmt/core.h>
 
-#include "cluster/node_step.h"
+#include "remote/explain.h"
 
 namespace beowulf::slurm {
 namespace {
@@ -27,7 +27,7 @@ remote::Job node_job(const remote::Ssh& ssh, const Node& node, const std::string
   return {node.name, std::move(spec)};
 }
 
-Error node_failure(const remote::Ssh& ssh, const Node& node, const remote::NodeRun& run, std::string_view step) {
+Error node_failure(const remote::Ssh& /*ssh*/, const Node& node, const remote::NodeRun& run, std::string_view step) {
   auto failed = [&](std::string why, std::string hint = {}) {
     return Error{fmt::format("{}: {}", step, why), node.label(), std::move(hint)};
   };
@@ -36,10 +36,10 @@ Error node_failure(const remote::Ssh& ssh, const Node& node, const remote::NodeR
   if (o.end == remote::EventKind::cancelled) return failed("interrupted");
   if (o.end == remote::EventKind::could_not_start) return failed(o.reason);
   if (node.role != Role::master)
-    if (auto e = ssh.explain_failure({node.user, node.address.str()}, node.label(), o.exit_code, run.err))
+    if (auto e = remote::ssh_failure(run, remote::target_of(node)))
       return failed(e->error.what, e->error.hint);
   if (contains(run.err, "a password is required"))
-    return failed("sudo asked for a password", cluster::password_less_sudo_hint(node.user));
+    return failed("sudo asked for a password", remote::password_less_sudo_hint(node.user));
   if (contains(run.err, "is not in the sudoers file") || contains(run.err, "may not run sudo"))
     return failed(fmt::format("sudo refused: {} may not use sudo", node.user),
                   fmt::format("on the node, as root: usermod -aG sudo {}", node.user));

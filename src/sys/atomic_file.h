@@ -1,6 +1,6 @@
 #pragma once
 // Files written whole or not at all: a crash, a full disk or a kill leaves the old file
-// or the new one, never half of one (DESIGN.md, "State on disk").
+// or the new one, never half of one (docs/architecture.md, "State on disk").
 
 #include <sys/types.h>
 

@@ -1,5 +1,7 @@
 #include "sys/paths.h"
 
+#include "sys/test_env.h"
+
 #include <pwd.h>
 #include <unistd.h>
 
@@ -10,20 +12,6 @@
 
 namespace beowulf::sys {
 namespace {
-
-/// Sets (or, with nullopt, unsets) an environment variable for the test's lifetime.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, std::optional<std::string> value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    value ? ::setenv(name, value->c_str(), 1) : ::unsetenv(name);
-  }
-  ~ScopedEnv() { old_ ? ::setenv(name_, old_->c_str(), 1) : ::unsetenv(name_); }
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
 
 TEST(Paths, HomeComesFromHomeThenThePasswordDatabase) {
   {
