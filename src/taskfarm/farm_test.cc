@@ -235,7 +235,7 @@ std::string slurp(const std::string& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-// Issue 15, row 2: a journal written by one function and result type was replayed for another.
+// A bug fixed: a journal written by one function and result type was replayed for another.
 TEST_F(FarmTest, AJournalOfOtherResultTypesIsRefusedNotReplayed) {
   ASSERT_EQ(run_probe(2, {"--tasks", "10", "--journal", journal_}).exit_code, 0);
   auto before = slurp(journal_);
@@ -257,7 +257,7 @@ TEST_F(FarmTest, AJournalWithAnotherKeyIsRefused) {
                        "is; name another file, or remove it to start again\n");
 }
 
-// Issue 15, row 1, as a user meets it.
+// A bug fixed, as a user meets it: naming a results file as the journal truncated it.
 TEST_F(FarmTest, NamingAResultsFileAsTheJournalLeavesItAlone) {
   std::string csv = (dir_ / "results.csv").string();
   std::ofstream(csv) << "task,result\n0,1\n";
@@ -269,7 +269,7 @@ TEST_F(FarmTest, NamingAResultsFileAsTheJournalLeavesItAlone) {
   EXPECT_EQ(slurp(csv), "task,result\n0,1\n");
 }
 
-// Issue 15, row 6, as a user meets it: one bad record costs one task, not the rest.
+// A bug fixed, as a user meets it: one bad record costs one task, not the rest.
 TEST_F(FarmTest, ACorruptRecordInTheMiddleCostsOnlyItsTask) {
   ASSERT_EQ(run_probe(2, {"--tasks", "50", "--journal", journal_}).exit_code, 0);
   std::string data = slurp(journal_);
@@ -282,7 +282,7 @@ TEST_F(FarmTest, ACorruptRecordInTheMiddleCostsOnlyItsTask) {
   EXPECT_THAT(again.out, HasSubstr(expected_sum(50) + "errors = 0\nrun 1, from journal 49,"));
 }
 
-// Issue 15, row 5: two farms alive at once deadlocked (-n 2 hung).
+// A bug fixed: two farms alive at once deadlocked (-n 2 hung).
 TEST_P(FarmRanks, TwoFarmsAliveAtOnceBothWork) {
   auto r = run_probe(GetParam(), {"--tasks", "100", "--two-farms"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -290,7 +290,7 @@ TEST_P(FarmRanks, TwoFarmsAliveAtOnceBothWork) {
   EXPECT_THAT(r.out, HasSubstr("sum2 = 5050\n" + expected_sum(100)));
 }
 
-// Issue 15, row 7: a task that never returns hung the exit after its straggler copy won.
+// A bug fixed: a task that never returns hung the exit after its straggler copy won.
 TEST_F(FarmTest, ALosingStragglerThatNeverReturnsDoesNotHoldUpTheExit) {
   auto start = std::chrono::steady_clock::now();
   auto r = run_probe(3, {"--tasks", "20", "--ms", "20", "--each", "--hang", "19", "--marker",
@@ -327,7 +327,7 @@ TEST_F(FarmTest, WhenEveryThreadIsLostTheRestFailsInsteadOfHanging) {
   for (auto& [task, times] : seen) EXPECT_EQ(times, 1) << "task " << task;
 }
 
-// Issue 15, row 9: message sizes were int and unchecked. Results larger than a message
+// A bug fixed: message sizes were int and unchecked. Results larger than a message
 // are refused with an error; a batch whose results pass the limit comes back in parts.
 TEST_F(FarmTest, ResultsLargerThanAMessageAreRefusedAndLargeBatchesSplit) {
   auto split = run_probe(2, {"--tasks", "50", "--result-bytes", "300", "--max-message", "1000"});
@@ -341,7 +341,7 @@ TEST_F(FarmTest, ResultsLargerThanAMessageAreRefusedAndLargeBatchesSplit) {
             "good results = 0 of 2\n");
 }
 
-// Issue 15, portable wire: ranks that encode the types differently stop with one message.
+// The portable wire: ranks that encode the types differently stop with one message.
 TEST_F(FarmTest, ARankWithAnotherLayoutStopsEveryRankWithOneMessage) {
   auto r = run_probe(3, {"--tasks", "10", "--fake-layout-rank", "2"});
   EXPECT_EQ(r.exit_code, 3);

@@ -149,7 +149,7 @@ TEST_F(JournalTest, AnUnopenableJournalNamesTheFile) {
   }
 }
 
-// Issue 15, row 1: naming a file that is not a journal truncated it to 0 bytes.
+// A bug fixed: naming a file that is not a journal truncated it to 0 bytes.
 TEST_F(JournalTest, AFileThatIsNotAJournalIsRefusedAndLeftAsItIs) {
   std::string csv = (dir_ / "results.csv").string();
   std::ofstream(csv) << "x,y\n1,2\n3,4\n";
@@ -160,7 +160,7 @@ TEST_F(JournalTest, AFileThatIsNotAJournalIsRefusedAndLeftAsItIs) {
   EXPECT_EQ(error_of([&] { Journal::read(csv); }).substr(0, 30), "taskfarm journal: " + csv.substr(0, 12));
 }
 
-// Issue 15, row 2: a journal of other types (or another key) was replayed as this one's.
+// A bug fixed: a journal of other types (or another key) was replayed as this one's.
 TEST_F(JournalTest, AJournalOfOtherTypesOrAnotherKeyIsRefused) {
   {
     Journal j = open(path_);
@@ -177,7 +177,7 @@ TEST_F(JournalTest, AJournalOfOtherTypesOrAnotherKeyIsRefused) {
   EXPECT_EQ(open(path_).records(), 3u);
 }
 
-// Issue 15, row 3: the first record of an index won even when its task had changed.
+// A bug fixed: the first record of an index won even when its task had changed.
 TEST_F(JournalTest, RecordsAreKeyedByTheTaskHashSoAChangedTaskListConverges) {
   {
     Journal j = open(path_);
@@ -190,7 +190,7 @@ TEST_F(JournalTest, RecordsAreKeyedByTheTaskHashSoAChangedTaskListConverges) {
   EXPECT_EQ(result_of(j, 2, 500), "r2 of B");
 }
 
-// Issue 15, row 6: a corrupt record in the middle dropped (and cut off) every good one after it.
+// A bug fixed: a corrupt record in the middle dropped (and cut off) every good one after it.
 TEST_F(JournalTest, ACorruptRecordInTheMiddleIsSkippedAndCounted) {
   {
     Journal j = open(path_);
@@ -219,7 +219,7 @@ TEST_F(JournalTest, ACorruptRecordInTheMiddleIsSkippedAndCounted) {
   EXPECT_EQ(result_of(j, 2), "r2");
 }
 
-// Issue 15, row 6: nothing locked the file: a second run could cut the first one's tail.
+// A bug fixed: nothing locked the file: a second run could cut the first one's tail.
 TEST_F(JournalTest, ASecondRunOnAJournalInUseIsRefused) {
   Journal first = open(path_);
   append(first, 0, 2);
@@ -238,7 +238,7 @@ long resident_kib() {
   return -1;
 }
 
-// Issue 15, row 9: every result was held in memory; the journal keeps offsets only.
+// A bug fixed: every result was held in memory; the journal keeps offsets only.
 TEST_F(JournalTest, ResultsStayOnDiskNotInMemory) {
   {
     Journal j = open(path_);

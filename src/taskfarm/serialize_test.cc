@@ -101,7 +101,7 @@ Padded padded_with(unsigned char fill, char c, double d) {
   return *p;
 }
 
-// Issue 15, row 4: two equal structs with padding got different fingerprints.
+// A bug fixed: two equal structs with padding got different fingerprints.
 TEST(Serialize, PaddingIsNeverSentNorHashed) {
   Padded a = padded_with(0xaa, 'x', 2.5), b = padded_with(0x55, 'x', 2.5);
   ASSERT_EQ(a, b);
@@ -111,7 +111,7 @@ TEST(Serialize, PaddingIsNeverSentNorHashed) {
   EXPECT_EQ(round_trip(a), a);
 }
 
-// Issue 15, row 8: the wire is the same on every machine: fixed width, little-endian.
+// The wire is the same on every machine: fixed width, little-endian.
 TEST(Serialize, IntegersAreLittleEndianAndLongIsAlwaysEightBytes) {
   EXPECT_EQ(to_bytes(std::uint32_t{0x01020304}), (std::vector<char>{4, 3, 2, 1}));
   EXPECT_EQ(to_bytes(-2L), (std::vector<char>{'\xfe', '\xff', '\xff', '\xff', '\xff', '\xff', '\xff', '\xff'}));
