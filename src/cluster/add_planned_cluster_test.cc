@@ -101,7 +101,7 @@ TEST_F(PlannedCards, BecomeMembersWithNoPasswordAndAnImpostorIsRefused) {
     SCOPED_TRACE("status shows planned nodes as planned, not down");
     auto r = beowulf({"status"});
     EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-    EXPECT_THAT(r.out, HasSubstr(fmt::format("worker001  {}11  planned: not yet added: beowulf add --planned\n", prefix())));
+    EXPECT_THAT(r.out, HasSubstr(fmt::format("worker001  {}11  -     planned: not yet added: beowulf add --planned\n", prefix())));
     EXPECT_THAT(r.out, HasSubstr("3 nodes: 1 up, 2 planned\n"));
     EXPECT_EQ(sh("master", "grep -c worker ~/.beowulf/machinefile").out, "0\n");
   }
