@@ -144,8 +144,8 @@ Run attach_add(CLI::App& sub) {
       ->type_name("SHA256:...");
   o->password.attach(sub);
   sub.add_flag("--slurm", o->slurm, "when Slurm runs here, put the new nodes in its node list (beowulf slurm up)");
-  sub.add_option("--fanout", o->add.fanout, "nodes worked on at once")->capture_default_str();
-  sub.add_option("--timeout", o->timeout_seconds, "seconds a node may take per step")->capture_default_str();
+  sub.add_option("-f,--fanout", o->add.fanout, "nodes worked on at once")->check(CLI::Range(1, 4096))->capture_default_str();
+  sub.add_option("-t,--timeout", o->timeout_seconds, "seconds a node may take per step")->capture_default_str();
   sub.footer(
       "Checks each board's ssh host key before anything is sent: a node the inventory knows\n"
       "must offer its recorded key (or the one made for its card), a new one is trusted on\n"

@@ -29,6 +29,24 @@ TEST(App, VersionPrintsTheVersion) {
   EXPECT_EQ(r.exit_code, 0);
 }
 
+// pdsh's and clush's spellings, the same in every command that works on members.
+TEST(App, EveryCommandOnMembersSpellsFanoutAndTimeoutAlike) {
+  const std::vector<std::vector<std::string>> with_fanout = {
+      {"exec"}, {"copy"}, {"status"}, {"add"}, {"time", "up"}, {"users", "add"}};
+  for (auto command : with_fanout) {
+    command.push_back("--help");
+    auto r = run_beowulf(command);
+    EXPECT_THAT(r.out, HasSubstr("-f,--fanout")) << command[0];
+  }
+  const std::vector<std::vector<std::string>> with_timeout = {
+      {"exec"}, {"copy"}, {"status"}, {"add"}, {"time", "up"}, {"time", "status"}, {"doctor"}};
+  for (auto command : with_timeout) {
+    command.push_back("--help");
+    auto r = run_beowulf(command);
+    EXPECT_THAT(r.out, HasSubstr("-t,--timeout")) << command[0];
+  }
+}
+
 TEST(App, AMistypedCommandGetsTheLikelyOne) {
   auto r = run_beowulf({"nodest"});
   EXPECT_EQ(r.err,

@@ -211,7 +211,7 @@ Run attach_doctor(CLI::App& sub) {
       ->type_name("FILE");
   sub.add_option("--program", o->program, "check that PATH is the same file on every node")->type_name("PATH");
   sub.add_option("-w", o->include, "only these nodes (and the master): worker[001-004]")->type_name("NODESET");
-  sub.add_option("-t", o->timeout, "give up on a node after SECONDS")->capture_default_str()->type_name("SECONDS");
+  sub.add_option("-t,--timeout", o->timeout, "give up on a node after SECONDS")->capture_default_str()->type_name("SECONDS");
   sub.add_flag("--fix", o->fix,
                "apply the safe fixes (modes, missing keys, known_hosts entries; after asking, `beowulf add` "
                "again for hosts blocks and names), then check again");

@@ -152,8 +152,8 @@ Run attach_time(CLI::App& sub) {
   auto* up = sub.add_subcommand("up", "chrony on every member: the master serves the cluster, the workers follow it");
   up->add_option("-w", o->nodes, "only these members (names or addresses): worker[001-004]")->type_name("NODESET");
   o->password.attach(*up);
-  up->add_option("--fanout", o->fanout, "nodes worked on at once")->check(CLI::Range(1, 4096))->capture_default_str();
-  up->add_option("--timeout", o->up_timeout, "seconds a node may take (apt-get included)")
+  up->add_option("-f,--fanout", o->fanout, "nodes worked on at once")->check(CLI::Range(1, 4096))->capture_default_str();
+  up->add_option("-t,--timeout", o->up_timeout, "seconds a node may take (apt-get included)")
       ->type_name("SECONDS")
       ->check(CLI::Range(1.0, 86400.0))
       ->capture_default_str();
@@ -170,7 +170,7 @@ Run attach_time(CLI::App& sub) {
 
   auto* status = sub.add_subcommand("status", "each node's clock: state, source and offset in one table");
   status->add_option("-w", o->nodes, "only these members (names or addresses): worker[001-004]")->type_name("NODESET");
-  status->add_option("--timeout", o->status_timeout, "seconds a node may take to answer")
+  status->add_option("-t,--timeout", o->status_timeout, "seconds a node may take to answer")
       ->type_name("SECONDS")
       ->check(CLI::Range(0.1, 3600.0))
       ->capture_default_str();

@@ -159,7 +159,7 @@ Run attach_users(CLI::App& sub) {
   sub.footer("Example:\n  beowulf users add student[01-30] --password-file class-password\n  beowulf users check");
   auto sudo_file = [o](CLI::App* app) {
     o->sudo_password.attach(*app, "--sudo-password-file", "");
-    app->add_option("--fanout", o->fanout, "nodes worked on at once")->check(CLI::Range(1, 4096))->capture_default_str();
+    app->add_option("-f,--fanout", o->fanout, "nodes worked on at once")->check(CLI::Range(1, 4096))->capture_default_str();
   };
   auto* add = sub.add_subcommand("add", "the same account on every member: name, UID, GID, home, shell, ssh key");
   add->add_option("names", o->names, "user names, node-set grammar: student[01-30]")->required()->type_name("NAME");
