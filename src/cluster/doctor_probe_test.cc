@@ -60,11 +60,14 @@ TEST(DoctorProbe, RefusesAValueCutShort) {
   EXPECT_EQ(p.error().what, "probe: the value of 'user' is cut short (6 bytes announced)");
 }
 
-// The real script on this machine, without logins or listener (no traffic): what a node
-// answers, whichever shell the node's user has and whatever locale ssh passed on.
+// The real script on this machine, without logins or listener: what a node answers,
+// whichever shell the node's user has and whatever locale ssh passed on. It runs in a
+// network namespace of its own with no interface up, so that looking up the name that
+// does not resolve cannot send a DNS query to this machine's resolver (no traffic).
 void expect_script_runs_under(const std::string& shell) {
   ProbePlan plan{.names = {"localhost", "no-such-host.invalid"}, .program = "/bin/sh", .port = 0};
-  auto r = sys::run({.argv = {"env", "LANG=C.UTF-8", shell, "-c", probe_script(plan)}});
+  auto r = sys::run({.argv = {"unshare", "--net", "--map-root-user", "env", "LANG=C.UTF-8", shell, "-c",
+                              probe_script(plan)}});
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r->exit_code, 0) << r->err;
   auto p = parse_probe(r->out);
