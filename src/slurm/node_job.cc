@@ -5,17 +5,6 @@
 #include "remote/explain.h"
 
 namespace beowulf::slurm {
-namespace {
-
-bool contains(std::string_view text, std::string_view part) { return text.find(part) != std::string_view::npos; }
-
-std::string last_line(std::string_view text) {
-  while (!text.empty() && text.back() == '\n') text.remove_suffix(1);
-  auto cut = text.rfind('\n');
-  return std::string(cut == std::string_view::npos ? text : text.substr(cut + 1));
-}
-
-}  // namespace
 
 remote::Job node_job(const remote::Ssh& ssh, const Node& node, const std::string& script, const std::string& input,
                      std::chrono::milliseconds timeout) {
@@ -28,24 +17,10 @@ remote::Job node_job(const remote::Ssh& ssh, const Node& node, const std::string
 }
 
 Error node_failure(const remote::Ssh& /*ssh*/, const Node& node, const remote::NodeRun& run, std::string_view step) {
-  auto failed = [&](std::string why, std::string hint = {}) {
-    return Error{fmt::format("{}: {}", step, why), node.label(), std::move(hint)};
-  };
-  const auto& o = run.outcome;
-  if (o.end == remote::EventKind::timed_out) return failed(fmt::format("timed out after {} s", o.elapsed.count() / 1000));
-  if (o.end == remote::EventKind::cancelled) return failed("interrupted");
-  if (o.end == remote::EventKind::could_not_start) return failed(o.reason);
-  if (node.role != Role::master)
-    if (auto e = remote::ssh_failure(run, remote::target_of(node)))
-      return failed(e->error.what, e->error.hint);
-  if (contains(run.err, "a password is required"))
-    return failed("sudo asked for a password", remote::password_less_sudo_hint(node.user));
-  if (contains(run.err, "is not in the sudoers file") || contains(run.err, "may not run sudo"))
-    return failed(fmt::format("sudo refused: {} may not use sudo", node.user),
-                  fmt::format("on the node, as root: usermod -aG sudo {}", node.user));
-  std::string why = last_line(run.err);
-  if (why.empty()) why = o.signal ? fmt::format("killed by signal {}", o.signal) : fmt::format("exited with {}", o.exit_code);
-  return failed(why);
+  // A job that timed out ran for its timeout: its elapsed time says it.
+  Error e = remote::explain(run, remote::target_of(node), {.ran = remote::Ran::script, .timeout = run.outcome.elapsed});
+  e.what = fmt::format("{}: {}", step, e.what);
+  return e;
 }
 
 std::vector<remote::NodeRun> run_on(const remote::Ssh& ssh, const std::vector<Node>& nodes,
