@@ -148,7 +148,6 @@ class TaskFarm {
  private:
   using Backoff = detail::Backoff;
   using Clock = std::chrono::steady_clock;
-  using Deliver = std::function<void(std::size_t, Outcome<Result>&&)>;
   static constexpr std::uint32_t kNoCall = UINT32_MAX;
   static constexpr std::size_t kMaxTaskBytes = std::size_t{1} << 26;  ///< a batch of tasks stops growing here
 
@@ -235,8 +234,7 @@ class TaskFarm {
 
   void finish_master() {
     call_ = kNoCall;
-    auto ignore = [](std::size_t, Outcome<Result>&&) {};
-    Deliver none = ignore;
+    auto none = [](std::size_t, Outcome<Result>&&) {};
     auto deadline = Clock::now() + std::chrono::duration<double>(options_.exit_grace_seconds);
     for (Backoff backoff; !batches_.empty() && Clock::now() < deadline;) {
       if (!poll_result(none)) backoff.pause(sending());
@@ -251,7 +249,7 @@ class TaskFarm {
   template <typename DeliverFn>
   void run_call(std::span<const Task> tasks, DeliverFn&& deliver_fn) {
     if (rank_ != 0) throw std::logic_error("beowulf::TaskFarm: only the master (rank 0) submits tasks");
-    Deliver deliver = std::ref(deliver_fn);
+    auto& deliver = deliver_fn;  // a template all the way down: one call per result, inlined
     call_ = next_call_++;
     tasks_ = tasks;
     control_ = FarmControl<Task>{};
@@ -287,7 +285,7 @@ class TaskFarm {
   }
 
   /// Task i goes on the to-do list, unless the journal has its result (delivered now).
-  void enqueue(std::size_t i, Deliver& deliver) {
+  void enqueue(std::size_t i, auto& deliver) {
     done_.push_back(0);
     if (journal_.is_open()) {
       auto bytes = to_bytes(task_at(i));
@@ -303,7 +301,7 @@ class TaskFarm {
   }
 
   /// Takes in the tasks the run() callback submitted (and those their journal hits add).
-  void absorb_submitted(Deliver& deliver) {
+  void absorb_submitted(auto& deliver) {
     while (done_.size() < total() && !control_.stopped_) enqueue(done_.size(), deliver);
     reporter_.grow(total());
   }
@@ -336,6 +334,17 @@ class TaskFarm {
                  journal_.path().c_str(), n, n == 1 ? "" : "s", n == 1 ? "its" : "their", n == 1 ? " is" : "s are");
   }
 
+  /// The next result of a kPlain message: its bytes, as in memory.
+  static Outcome<Result> plain_result(Reader& r) {
+    if constexpr (wire::same_in_memory<Result>()) {
+      Result value;
+      std::memcpy(&value, r.skip(sizeof(Result)), sizeof(Result));
+      return Outcome<Result>(value);
+    } else {
+      throw DecodeError("plain results of a type that has no fixed size");
+    }
+  }
+
   static Outcome<Result> decode(std::uint8_t status, Reader& r) {
     if (status != detail::kOk) return TaskError{r.get<std::string>()};
     Result value{};
@@ -358,7 +367,7 @@ class TaskFarm {
 
   /// Hands out new batches to every worker with a free slot; fails what is left when no
   /// worker has a thread left.
-  void deal(Deliver& deliver) {
+  void deal(auto& deliver) {
     if (std::all_of(workers_.begin(), workers_.end(), [&](int w) { return threads_[w] == 0; })) {
       for (; cursor_ < todo_.size(); ++cursor_) {
         if (done_[todo_[cursor_]]) continue;
@@ -384,7 +393,7 @@ class TaskFarm {
   /// message is an error outcome, not sent. Returns where it ended and the batch id
   /// (UINT64_MAX when nothing was sent).
   std::pair<std::size_t, std::uint64_t> make_batch(int worker, std::size_t begin, std::size_t end,
-                                                   Deliver& deliver) {
+                                                   auto& deliver) {
     Batch b;
     b.worker = worker;
     b.call = call_;
@@ -428,7 +437,7 @@ class TaskFarm {
     return begin;
   }
 
-  void refuse_large_task(std::size_t i, Deliver& deliver) {
+  void refuse_large_task(std::size_t i, auto& deliver) {
     if (done_[i]) return;
     std::size_t bytes = to_bytes(task_at(i)).size();
     accept(i);
@@ -436,7 +445,7 @@ class TaskFarm {
                          std::to_string(options_.max_message_bytes) + " one message may carry"});
   }
 
-  std::size_t send_batch(int worker, std::size_t begin, std::size_t end, Deliver& deliver) {
+  std::size_t send_batch(int worker, std::size_t begin, std::size_t end, auto& deliver) {
     auto [stop, id] = make_batch(worker, begin, end, deliver);
     if (id == UINT64_MAX) return stop;
     Batch& b = *batches_.find(id);
@@ -450,7 +459,7 @@ class TaskFarm {
   }
 
   /// Receives and handles one result message when one is there; false when none is.
-  bool poll_result(Deliver& deliver) {
+  bool poll_result(auto& deliver) {
     if (local_) {
       local_->check_timeouts();
       if (!local_->take(results_in_)) return false;
@@ -469,7 +478,7 @@ class TaskFarm {
 
   /// Nothing arrived: back off a little (not while a batch is still being sent: it moves
   /// only while the master calls into MPI), and give copies of stragglers to idle workers.
-  void idle(Deliver& deliver) {
+  void idle(auto& deliver) {
     Backoff backoff;
     for (int spins = 0; spins < 2000; ++spins) {
       backoff.pause(sending());
@@ -481,7 +490,7 @@ class TaskFarm {
   /// Whether a batch message is still on its way to a worker.
   bool sending() { return batches_.still_sending(); }
 
-  void reissue_stragglers(Deliver& deliver) {
+  void reissue_stragglers(auto& deliver) {
     if (cursor_ < todo_.size() || call_ == kNoCall) return;
     for (int w : workers_) {
       if (batches_.held_by(w) != 0 || threads_[w] == 0) continue;
@@ -499,13 +508,14 @@ class TaskFarm {
 
   /// Takes one results message from worker `from`: journals the new results, then
   /// delivers them; tasks not run go back on the to-do list.
-  void handle_results(int from, const std::vector<char>& message, Deliver& deliver) {
+  void handle_results(int from, const std::vector<char>& message, auto& deliver) {
     Reader r(message.data(), message.size());
     auto id = r.get<std::uint64_t>();
     auto seconds = r.get<double>();
     auto first = r.get<std::uint32_t>();
     auto count = r.get<std::uint32_t>();
     auto threads_left = r.get<std::uint32_t>();
+    auto form = r.get<std::uint8_t>();
     if (threads_left < threads_[from]) {
       stats_.lost_threads += threads_[from] - threads_left;
       threads_[from] = threads_left;
@@ -522,21 +532,22 @@ class TaskFarm {
     }
     measured_seconds_ += seconds;
     measured_tasks_ += count;
-    take_results(r, begin, count, deliver);
+    take_results(r, begin, count, form == detail::kPlain, deliver);
   }
 
-  void take_results(Reader& r, std::size_t begin, std::uint32_t count, Deliver& deliver) {
+  /// `plain`: the results come without a status each, every one a result (wire.h).
+  void take_results(Reader& r, std::size_t begin, std::uint32_t count, bool plain, auto& deliver) {
     accepted_.clear();
     journal_batch_.clear();
     for (std::uint32_t k = 0; k < count; ++k) {
       std::size_t i = todo_[begin + k];
-      auto status = r.get<std::uint8_t>();
+      auto status = plain ? detail::kOk : r.get<std::uint8_t>();
       if (status == detail::kNotRun) {
         if (!done_[i]) todo_.push_back(i);  // its thread was lost: hand it out again
         continue;
       }
       const char* start = r.position();
-      Outcome<Result> o = decode(status, r);
+      Outcome<Result> o = plain ? plain_result(r) : decode(status, r);
       if (done_[i]) {
         ++stats_.duplicates;
         continue;

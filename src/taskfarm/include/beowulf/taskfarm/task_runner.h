@@ -37,6 +37,8 @@ template <typename Task, typename Result>
 class TaskRunner {
  public:
   using Function = std::function<Result(const Task&)>;
+  /// Batches whose tasks and results are their own bytes go without a status per result.
+  static constexpr bool kPlainResults = wire::same_in_memory<Task>() && wire::same_in_memory<Result>();
 
   TaskRunner(Function fn, std::size_t threads, double timeout_seconds, std::size_t max_message)
       : shared_(std::make_shared<Shared>()), timeout_(timeout_seconds) {
@@ -190,19 +192,25 @@ class TaskRunner {
     Reader r(in.data(), in.size());
     auto id = r.get<std::uint64_t>();
     auto count = r.get<std::uint32_t>();
+    // With a timeout the main thread may answer for this batch at any moment: every
+    // result is added under the mutex. Without one, only the flushes take it.
+    bool timed = shared.timeout > 0;
+    bool plain = kPlainResults && !timed;
     {
       std::lock_guard lock(shared.mutex);
       slot.batch = id;
       slot.count = count;
       slot.first = slot.finished = 0;
-      begin_results(slot.out, id, 0, 0);
+      begin_results(slot.out, id, 0, 0, plain ? kPlain : kEach);
     }
-    // With a timeout the main thread may answer for this batch at any moment: every
-    // result is added under the mutex. Without one, only the flushes take it.
-    bool timed = shared.timeout > 0;
     auto since = Clock::now();
+    std::uint32_t k = 0;
+    if constexpr (kPlainResults) {
+      if (plain) k = run_plain(shared, slot, r, count, since);
+      if (slot.abandoned) return false;
+    }
     Task task{};
-    for (std::uint32_t k = 0; k < count; ++k) {
+    for (; k < count; ++k) {
       if (!timed) {
         if (!run_untimed(shared, slot, r, task, one, since)) return false;
         continue;
@@ -222,6 +230,67 @@ class TaskRunner {
     shared.answered.fetch_add(1, std::memory_order_release);
     slot.busy = false;
     return true;
+  }
+
+  /// Tasks and results that are their own bytes on the wire: a batch is an array in and an
+  /// array out (kPlain), with no status per result. A task that throws ends the array:
+  /// the results before it go out as one message, and the next one (kEach) starts with
+  /// its error. Returns how many of the batch's tasks ran.
+  static std::uint32_t run_plain(Shared& shared, Slot& slot, Reader& r, std::uint32_t count,
+                                 Clock::time_point& since) {
+    const std::size_t fit = std::max<std::size_t>(1, (shared.max_message - kResultsHeader) / sizeof(Result));
+    const char* end = r.position() + r.remaining();
+    for (std::uint32_t k = 0; k < count;) {
+      if (slot.finished == fit) {
+        std::lock_guard lock(shared.mutex);
+        flush(shared, slot, since, kPlain);
+      }
+      auto n = static_cast<std::uint32_t>(std::min<std::size_t>(count - k, fit - slot.finished));
+      const char* tasks = r.skip(std::size_t{n} * sizeof(Task));
+      std::size_t at = slot.out.size();
+      slot.out.resize(at + std::size_t{n} * sizeof(Result));
+      for (std::uint32_t j = 0; j < n; ++j) {
+        Task task;
+        std::memcpy(&task, tasks + std::size_t{j} * sizeof(Task), sizeof(Task));
+        try {
+          Result result = shared.fn(task);
+          std::memcpy(slot.out.data() + at + std::size_t{j} * sizeof(Result), &result, sizeof(Result));
+        } catch (...) {
+          slot.out.resize(at + std::size_t{j} * sizeof(Result));
+          slot.finished += j;
+          throw_to_each_form(shared, slot, since, thrown_message());
+          r = Reader(tasks + std::size_t{j + 1} * sizeof(Task), static_cast<std::size_t>(end - tasks) - (j + 1) * sizeof(Task));
+          return k + j + 1;
+        }
+        if (slot.abandoned) return count;
+      }
+      slot.finished += n;
+      k += n;
+    }
+    return count;
+  }
+
+  /// The results so far go out in kPlain form; the task that threw starts a kEach message.
+  static void throw_to_each_form(Shared& shared, Slot& slot, Clock::time_point& since, const std::string& error) {
+    if (slot.finished > 0) {
+      std::lock_guard lock(shared.mutex);
+      flush(shared, slot, since, kEach);
+    } else {
+      set_form(slot.out, kEach);
+    }
+    Writer(slot.out) << kThrew << error;
+    ++slot.finished;
+  }
+
+  /// The message of the exception being handled (call inside a catch block).
+  static std::string thrown_message() {
+    try {
+      throw;
+    } catch (const std::exception& e) {
+      return e.what();
+    } catch (...) {
+      return "task threw an exception that is not a std::exception";
+    }
   }
 
   /// Without a timeout no other thread looks at slot.out until a flush: the result goes
@@ -269,17 +338,15 @@ class TaskRunner {
       if (size + kResultsHeader <= shared.max_message) return;
       error = "the result is " + std::to_string(size - 1) + " bytes, over the " +
               std::to_string(shared.max_message - kResultsHeader - 1) + " one message may carry";
-    } catch (const std::exception& e) {
-      error = e.what();
     } catch (...) {
-      error = "task threw an exception that is not a std::exception";
+      error = thrown_message();
     }
     out.resize(mark);  // drop what a failing serialize hook may have written
     w << kThrew << error;
   }
 
   /// Moves the results in slot.out to the done queue as one message (mutex held).
-  static void flush(Shared& shared, Slot& slot, Clock::time_point& since) {
+  static void flush(Shared& shared, Slot& slot, Clock::time_point& since, std::uint8_t next_form = kEach) {
     auto now = Clock::now();
     end_results(slot.out, slot.finished, std::chrono::duration<double>(now - since).count());
     since = now;
@@ -288,7 +355,7 @@ class TaskRunner {
     doorbell().ring();
     slot.first += slot.finished;
     slot.out = take_spare(shared);
-    begin_results(slot.out, slot.batch, slot.first, 0);
+    begin_results(slot.out, slot.batch, slot.first, 0, next_form);
     slot.finished = 0;
   }
 

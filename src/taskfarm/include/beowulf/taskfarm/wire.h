@@ -3,7 +3,11 @@
 // serialize.h):
 //   master -> worker  kTasks    batch id u64 | count u32 | count x task
 //   worker -> master  kResults  batch id u64 | compute seconds f64 | first u32 | count u32 |
-//                               threads left u32 | count x (status u8 | its body)
+//                               threads left u32 | form u8 | the results, in one of two forms:
+//                                 kEach   count x (status u8 | its body)
+//                                 kPlain  count x result, as in memory: every task returned
+//                                         (only for results that are their own bytes on
+//                                         the wire, so that an empty task costs a copy)
 //   master -> worker  kStop     empty: finish, answer kStopped, return
 //   worker -> master  kStopped  empty: nothing more will come from this worker
 //   master -> worker  kYield    empty: leave the serving loop, the program makes another farm
@@ -33,16 +37,20 @@ namespace beowulf::detail {
 enum Tag : int { kTasks = 1, kResults = 2, kStop = 3, kStopped = 4, kYield = 5, kLayout = 6 };
 
 inline constexpr std::uint8_t kOk = 0, kThrew = 1, kTimedOut = 2, kNotRun = 3;
-inline constexpr std::size_t kResultsHeader = 8 + 8 + 4 + 4 + 4;
+inline constexpr std::uint8_t kEach = 0, kPlain = 1;  ///< the forms of a kResults message
+inline constexpr std::size_t kResultsHeader = 8 + 8 + 4 + 4 + 4 + 1;
 inline constexpr std::size_t kMaxMessage = INT_MAX;  ///< what an MPI count of bytes can say
 
 /// Starts a kResults message in `out` (cleared): its header, to be completed by end_results.
 inline void begin_results(std::vector<char>& out, std::uint64_t id, std::uint32_t first,
-                          std::uint32_t threads_left) {
+                          std::uint32_t threads_left, std::uint8_t form = kEach) {
   out.clear();
   Writer w(out);
-  w << id << 0.0 << first << std::uint32_t{0} << threads_left;
+  w << id << 0.0 << first << std::uint32_t{0} << threads_left << form;
 }
+
+/// Changes the form of a kResults message that holds no result yet.
+inline void set_form(std::vector<char>& out, std::uint8_t form) { out[kResultsHeader - 1] = static_cast<char>(form); }
 
 /// Fills in the count and compute seconds of a kResults message.
 inline void end_results(std::vector<char>& out, std::uint32_t count, double seconds) {
