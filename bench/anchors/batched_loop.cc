@@ -4,7 +4,7 @@
 // worker, one message per batch and one per batch of results; the worker computes on
 // its main thread.
 //
-//   batched_loop empty N        tasks per second of tasks that return their input
+//   batched_loop empty N        tasks per second of tasks that return their input (best of 3 calls)
 //   batched_loop work N ITERS   seconds for N tasks of ITERS iterations of work (work.h)
 //   batched_loop big N KIB      MB/s of N tasks whose results are KIB KiB each
 #include <mpi.h>
@@ -123,9 +123,15 @@ int main(int argc, char** argv) {
     worker();
   } else {
     master(size, 1000 < n ? 1000 : n);  // warm-up
-    double start = MPI_Wtime();
-    std::uint64_t sum = master(size, n);
-    double seconds = MPI_Wtime() - start;
+    // Empty tasks: the best of three calls, as the farm's side does.
+    double seconds = 0;
+    std::uint64_t sum = 0;
+    for (int call = 0; call < (empty ? 3 : 1); ++call) {
+      double start = MPI_Wtime();
+      sum = master(size, n);
+      double s = MPI_Wtime() - start;
+      seconds = call == 0 ? s : std::min(seconds, s);
+    }
     if (!big && sum != std::uint64_t{n} * (n - 1) / 2) std::fprintf(stderr, "batched_loop: wrong sum\n");
     if (big) std::printf("%.1f\n", static_cast<double>(n) * static_cast<double>(result_bytes) / 1e6 / seconds);
     else if (empty) std::printf("%.0f\n", n / seconds);
