@@ -68,8 +68,10 @@ class TaskFarm {
   /// master's farm is destroyed (or the program makes another farm). On the master,
   /// opens the journal when one is named; throws JournalError or std::system_error when
   /// it cannot (after releasing the workers).
-  TaskFarm(mpi::Session& session, Function fn, FarmOptions options = {})
-      : fn_(std::move(fn)), options_(std::move(options)),
+  template <typename F>
+    requires std::is_invocable_r_v<Result, F&, const Task&>
+  TaskFarm(mpi::Session& session, F fn, FarmOptions options = {})
+      : fn_(detail::TaskFunction<Task, Result>::of(std::move(fn))), options_(std::move(options)),
         reporter_(options_.progress, options_.progress_line) {
     connect(session, 0);
     serve_or_start();
@@ -78,14 +80,15 @@ class TaskFarm {
   /// With a context: the master's `context` is sent once to every rank (MPI_Bcast) and
   /// `fn(context, task)` runs each task, so a task carries only what differs. The
   /// argument is ignored on the workers (their copy comes from the master).
-  template <typename Context>
-  TaskFarm(mpi::Session& session, const Context& context,
-           std::type_identity_t<std::function<Result(const Context&, const Task&)>> fn, FarmOptions options = {})
+  template <typename Context, typename F>
+    requires std::is_invocable_r_v<Result, F&, const Context&, const Task&>
+  TaskFarm(mpi::Session& session, const Context& context, F fn, FarmOptions options = {})
       : options_(std::move(options)), reporter_(options_.progress, options_.progress_line) {
     std::string described = detail::describe<Context>();
     connect(session, fnv1a(described.data(), described.size()));
     auto shared = std::make_shared<const Context>(broadcast(context));
-    fn_ = [shared, fn = std::move(fn)](const Task& task) { return fn(*shared, task); };
+    fn_ = detail::TaskFunction<Task, Result>::of(
+        [shared, fn = std::move(fn)](const Task& task) mutable { return fn(*shared, task); });
     serve_or_start();
   }
 
@@ -611,7 +614,7 @@ class TaskFarm {
     batches_.clear();
   }
 
-  Function fn_;
+  detail::TaskFunction<Task, Result> fn_;
   FarmOptions options_;
   ProgressReporter reporter_;
   MPI_Comm comm_ = MPI_COMM_NULL;

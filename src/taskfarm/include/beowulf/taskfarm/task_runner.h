@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "beowulf/taskfarm/serialize.h"
+#include "beowulf/taskfarm/task_function.h"
 #include "beowulf/taskfarm/wire.h"
 
 namespace beowulf::detail {
@@ -36,9 +37,9 @@ namespace beowulf::detail {
 template <typename Task, typename Result>
 class TaskRunner {
  public:
-  using Function = std::function<Result(const Task&)>;
+  using Function = TaskFunction<Task, Result>;
   /// Batches whose tasks and results are their own bytes go without a status per result.
-  static constexpr bool kPlainResults = wire::same_in_memory<Task>() && wire::same_in_memory<Result>();
+  static constexpr bool kPlainResults = Function::kArrays;
 
   TaskRunner(Function fn, std::size_t threads, double timeout_seconds, std::size_t max_message)
       : shared_(std::make_shared<Shared>()), timeout_(timeout_seconds) {
@@ -249,21 +250,18 @@ class TaskRunner {
       const char* tasks = r.skip(std::size_t{n} * sizeof(Task));
       std::size_t at = slot.out.size();
       slot.out.resize(at + std::size_t{n} * sizeof(Result));
-      for (std::uint32_t j = 0; j < n; ++j) {
-        Task task;
-        std::memcpy(&task, tasks + std::size_t{j} * sizeof(Task), sizeof(Task));
-        try {
-          Result result = shared.fn(task);
-          std::memcpy(slot.out.data() + at + std::size_t{j} * sizeof(Result), &result, sizeof(Result));
-        } catch (...) {
-          slot.out.resize(at + std::size_t{j} * sizeof(Result));
-          slot.finished += j;
-          throw_to_each_form(shared, slot, since, thrown_message());
-          r = Reader(tasks + std::size_t{j + 1} * sizeof(Task), static_cast<std::size_t>(end - tasks) - (j + 1) * sizeof(Task));
-          return k + j + 1;
-        }
-        if (slot.abandoned) return count;
+      std::uint32_t j = 0;
+      try {
+        shared.fn.array(tasks, slot.out.data() + at, n, j);
+      } catch (...) {
+        slot.out.resize(at + std::size_t{j} * sizeof(Result));
+        slot.finished += j;
+        throw_to_each_form(shared, slot, since, thrown_message());
+        const char* next = tasks + std::size_t{j + 1} * sizeof(Task);
+        r = Reader(next, static_cast<std::size_t>(end - next));
+        return k + j + 1;
       }
+      if (slot.abandoned) return count;
       slot.finished += n;
       k += n;
     }
@@ -325,7 +323,7 @@ class TaskRunner {
       return;
     }
     try {
-      Result result = shared.fn(task);
+      Result result = shared.fn.one(task);
       if constexpr (wire::same_in_memory<Result>()) {  // status and result in one step
         out.resize(mark + 1 + sizeof(Result));
         out[mark] = static_cast<char>(kOk);
