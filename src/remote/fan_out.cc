@@ -105,7 +105,7 @@ class Loop {
   };
 
   void emit(EventKind kind, std::size_t job, std::string_view text = {}, int exit_code = -1, int signal = 0) {
-    on_event_(Event{kind, job, jobs_[job].node, text, exit_code, signal});
+    on_event_(Event{kind, job, jobs_[job].target.name, text, exit_code, signal});
   }
 
   void start_more() {
@@ -291,7 +291,7 @@ std::vector<NodeRun> FanOut::collect(const std::vector<Job>& jobs) const {
     if (event.kind == EventKind::err_line) keep_line(runs[event.job].err, event.text);
   });
   for (std::size_t i = 0; i < jobs.size(); ++i) {
-    runs[i].node = jobs[i].node;
+    runs[i].node = jobs[i].target.name;
     runs[i].outcome = std::move(outcomes[i]);
   }
   return runs;

@@ -33,14 +33,16 @@
 #include <string_view>
 #include <vector>
 
+#include "remote/target.h"
 #include "sys/clock.h"
 #include "sys/process.h"
 
 namespace beowulf::remote {
 
-/// One unit of work: the label events carry ("worker002") and what to run for it.
+/// One unit of work: the node it acts on (events carry its name, "worker002") and what
+/// to run for it (the transport's argv: remote/ssh.h).
 struct Job {
-  std::string node;
+  Target target;
   sys::ProcessSpec spec;
 };
 
@@ -57,7 +59,7 @@ enum class EventKind {
 struct Event {
   EventKind kind;
   std::size_t job = 0;     ///< index in the jobs given to run()
-  std::string_view node;   ///< that job's label
+  std::string_view node;   ///< that job's target's name
   std::string_view text;   ///< the line, or the reason; valid only during the callback
   int exit_code = -1;      ///< exited: its status, or -1 when a signal ended it
   int signal = 0;          ///< exited: the signal that ended it, 0 when it exited

@@ -18,7 +18,7 @@ using namespace std::chrono_literals;
 using ::testing::ElementsAre;
 using ::testing::UnorderedElementsAre;
 
-Job shell(std::string node, std::string script) { return Job{std::move(node), {.argv = {"sh", "-c", script}}}; }
+Job shell(std::string node, std::string script) { return Job{{.name = std::move(node)}, {.argv = {"sh", "-c", script}}}; }
 
 /// A temporary directory removed at the end of the test.
 struct TempDir {
@@ -76,7 +76,7 @@ TEST(FanOut, NoJobsIsNoWork) {
 
 TEST(FanOut, EventsOfAJobStartWithStartedAndEndWithOneTerminalEvent) {
   Recorder record;
-  FanOut().run({shell("a", "echo x; echo y >&2"), shell("b", "exit 1"), Job{"c", {.argv = {"beowulf-no-such"}}}},
+  FanOut().run({shell("a", "echo x; echo y >&2"), shell("b", "exit 1"), Job{{.name = "c"}, {.argv = {"beowulf-no-such"}}}},
                std::ref(record));
   EXPECT_THAT(record.kinds["a"].front(), EventKind::started);
   EXPECT_THAT(record.kinds["a"].back(), EventKind::exited);
@@ -88,7 +88,7 @@ TEST(FanOut, EventsOfAJobStartWithStartedAndEndWithOneTerminalEvent) {
 
 TEST(FanOut, AJobThatCannotStartIsReportedAndTheOthersRun) {
   std::string reason;
-  auto outcomes = FanOut().run({Job{"ghost", {.argv = {"beowulf-no-such-program"}}}, shell("real", "true")},
+  auto outcomes = FanOut().run({Job{{.name = "ghost"}, {.argv = {"beowulf-no-such-program"}}}, shell("real", "true")},
                                [&](const Event& e) {
                                  if (e.kind == EventKind::could_not_start) reason = e.text;
                                });
@@ -189,9 +189,9 @@ TEST(FanOut, AJobEndsWhenItsProcessExitsEvenIfItLeftABackgroundProcess) {
 TEST(FanOut, FeedsEachNodeItsOwnInput) {
   std::vector<Job> jobs;
   for (int i = 0; i < 5; ++i) {
-    jobs.push_back(Job{"n" + std::to_string(i), {.argv = {"cat"}, .input = "secret-" + std::to_string(i) + "\n"}});
+    jobs.push_back(Job{{.name = "n" + std::to_string(i)}, {.argv = {"cat"}, .input = "secret-" + std::to_string(i) + "\n"}});
   }
-  jobs.push_back(Job{"big", {.argv = {"wc", "-c"}, .input = std::string(300000, 'x')}});
+  jobs.push_back(Job{{.name = "big"}, {.argv = {"wc", "-c"}, .input = std::string(300000, 'x')}});
   auto runs = FanOut().collect(jobs);
   for (int i = 0; i < 5; ++i) EXPECT_EQ(runs[i].out, "secret-" + std::to_string(i) + "\n");
   EXPECT_EQ(runs[5].out, "300000\n");

@@ -61,7 +61,7 @@ class FakeSshTest : public ::testing::Test {
   std::string old_path_;
 };
 
-const SshTarget kNode{"linaro", "198.18.0.11", 22};
+const Target kNode{.name = "worker001", .address = "198.18.0.11", .user = "linaro"};
 
 SshOptions test_options() {
   SshOptions o;
@@ -98,7 +98,7 @@ TEST_F(FakeSshTest, FirstContactAllowsOnePasswordAndTrustsANewHostKeyOnly) {
       "-o", "ControlPath=/home/linaro/.beowulf/ssh/%C",
       "-o", "ControlPersist=10m",     "-o", "LogLevel=ERROR",
       "-T", "-p", "2222", "-l", "linaro", "--", "198.18.0.11", "true"};
-  EXPECT_THAT(recorded(Ssh(o).run({"linaro", "198.18.0.11", 2222}, "true")), ElementsAreArray(expected));
+  EXPECT_THAT(recorded(Ssh(o).run({.address = "198.18.0.11", .user = "linaro", .port = 2222}, "true")), ElementsAreArray(expected));
 }
 
 TEST_F(FakeSshTest, WithoutMultiplexingEveryCallIsAFreshLogin) {
@@ -124,9 +124,20 @@ TEST_F(FakeSshTest, CopyToKeepsModesAndNamesTheNodeLikeScp) {
 
 TEST_F(FakeSshTest, CopyFromBracketsAnIpv6AddressAndCanRecurse) {
   Ssh ssh(test_options());
-  auto argv = recorded(ssh.copy_from({"", "fd00::11", 22}, "/var/log/syslog", "out/worker001/", true));
+  auto argv = recorded(ssh.copy_from({.name = "worker001", .address = "fd00::11"}, "/var/log/syslog", "out/worker001/", true));
   std::vector<std::string> tail(argv.end() - 7, argv.end());
   EXPECT_THAT(tail, ElementsAreArray({"-p", "-P", "22", "-r", "--", "[fd00::11]:/var/log/syslog", "out/worker001/"}));
+}
+
+// The master is this machine: its work runs here, never over ssh to itself.
+TEST(Ssh, ALocalTargetRunsHereWithShAndCp) {
+  Ssh ssh(test_options());
+  Target master{.name = "master", .address = "198.18.0.10", .user = "linaro", .local = true};
+  EXPECT_THAT(ssh.run(master, "hostname").argv, ElementsAreArray({"sh", "-c", "hostname"}));
+  EXPECT_THAT(ssh.copy_to(master, {"a", "b"}, "/tmp/", true).argv,
+              ElementsAreArray({"cp", "-p", "-r", "--", "a", "b", "/tmp/"}));
+  EXPECT_THAT(ssh.copy_from(master, "/var/log/syslog", "out/master/").argv,
+              ElementsAreArray({"cp", "-p", "--", "/var/log/syslog", "out/master/"}));
 }
 
 TEST_F(FakeSshTest, NoArgvEverCarriesStrictHostKeyCheckingNo) {

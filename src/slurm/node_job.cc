@@ -8,12 +8,11 @@ namespace beowulf::slurm {
 
 remote::Job node_job(const remote::Ssh& ssh, const Node& node, const std::string& script, const std::string& input,
                      std::chrono::milliseconds timeout) {
-  sys::ProcessSpec spec = node.role == Role::master
-                              ? sys::ProcessSpec{.argv = {"sh", "-c", script}}
-                              : ssh.run({node.user, node.address.str()}, script);
+  remote::Target target = remote::target_of(node);
+  sys::ProcessSpec spec = ssh.run(target, script);
   spec.input = input;
   spec.timeout = timeout;
-  return {node.name, std::move(spec)};
+  return {target, std::move(spec)};
 }
 
 Error node_failure(const remote::Ssh& /*ssh*/, const Node& node, const remote::NodeRun& run, std::string_view step) {
