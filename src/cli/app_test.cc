@@ -47,6 +47,19 @@ TEST(App, EveryCommandOnMembersSpellsFanoutAndTimeoutAlike) {
   }
 }
 
+// pdsh's and clush's spelling, the same in every command that acts on members: which
+// members (-w, -x), how many at once (-f/--fanout) and how long each may take (-t/--timeout).
+TEST(App, EveryCommandOnMembersChoosesThemWithWAndXAndSpellsAllFourAlike) {
+  const std::vector<std::vector<std::string>> on_members = {
+      {"exec"}, {"copy"}, {"status"}, {"doctor"}, {"time", "up"}, {"time", "status"}};
+  for (auto command : on_members) {
+    command.push_back("--help");
+    auto r = run_beowulf(command);
+    for (const char* option : {"-w NODESET", "-x NODESET", "-f,--fanout N", "-t,--timeout SECONDS"})
+      EXPECT_THAT(r.out, HasSubstr(option)) << command[0] << " " << command[1];
+  }
+}
+
 TEST(App, AMistypedCommandGetsTheLikelyOne) {
   auto r = run_beowulf({"nodest"});
   EXPECT_EQ(r.err,
