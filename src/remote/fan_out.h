@@ -83,11 +83,22 @@ struct NodeRun {
   std::string err;  ///< stderr lines, each ended by '\n', at most kMaxKept bytes
 };
 
+/// What answers the jobs instead of processes: a unit test's fake (remote/fake_transport.h),
+/// which starts no process and opens no socket. FanOut replays each NodeRun it answers as
+/// the contract's events: `started` (unless it could not start or was cancelled), its out
+/// lines, its err lines, then its end.
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  virtual std::vector<NodeRun> answer(const std::vector<Job>& jobs) const = 0;
+};
+
 struct FanOutOptions {
   std::size_t fanout = 64;                    ///< at most this many jobs in flight (0 counts as 1)
   std::chrono::milliseconds timeout{0};       ///< per job, from its start; 0: none
   int cancel_fd = -1;                         ///< readable: cancel everything; -1: never
   const sys::Clock* clock = nullptr;          ///< nullptr: sys::steady_clock()
+  const Transport* transport = nullptr;       ///< nullptr: run the jobs' processes
 };
 
 class FanOut {
