@@ -76,7 +76,7 @@ Result<RemoveReport> remove_nodes(const RemoveOptions& options) {
   if (!names.ok()) return names.error();
   auto inventory = sys::load_inventory(sys::inventory_path());
   if (!inventory.ok()) return inventory.error();
-  remote::FanOutOptions fan{options.fanout, options.timeout, options.cancel_fd, nullptr};
+  remote::FanOutOptions fan{options.fanout, options.timeout, options.cancel_fd, nullptr, options.transport};
   remote::Ssh ssh = key_ssh();
   if (Status s = remote::ensure_control_dir(remote::default_control_dir()); !s.ok()) return s.error();
 

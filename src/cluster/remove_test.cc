@@ -1,0 +1,92 @@
+// remove_nodes against the fake transport, in a home folder of its own: what the user
+// gets back, the inventory written, and what each node was sent. No root, no process.
+#include "cluster/remove.h"
+
+#include <fmt/core.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "core/base64.h"
+#include "remote/fake_transport.h"
+#include "sys/inventory_file.h"
+#include "sys/paths.h"
+#include "sys/temp_dir.h"
+
+namespace beowulf::cluster {
+namespace {
+
+/// A gather answer parse_node_facts() takes.
+std::string facts_of(const std::string& name) {
+  return "hostname " + name + "\ncores 4\narch arm64\netc_hostname =" + base64_encode(name + "\n") +
+         "\netc_hosts =" + base64_encode("127.0.0.1 localhost\n") + "\nauthorized_keys -\nknown_hosts -\n" +
+         "user_key =" + base64_encode("ssh-ed25519 AAAAuser linaro@" + name + "\n") + "\n" +
+         "host_keys =" + base64_encode("ssh-ed25519 AAAAhost root@" + name + "\n") + "\n";
+}
+
+/// HOME and BEOWULF_HOME in a fresh folder, holding a cluster of a master and two workers.
+class RemoveWithFake : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (const char* name : {"HOME", "BEOWULF_HOME"})
+      if (const char* v = std::getenv(name)) saved_.emplace_back(name, v);
+    ::setenv("HOME", home_.path().c_str(), 1);
+    ::setenv("BEOWULF_HOME", (home_.path() + "/.beowulf").c_str(), 1);
+    std::filesystem::create_directories(home_.path() + "/.ssh");
+    std::filesystem::create_directories(home_.path() + "/.beowulf");
+    Inventory inventory;
+    ASSERT_TRUE(inventory.put({.name = "master", .address = *parse_ipv4("198.18.0.10"), .user = "linaro", .role = Role::master}).ok());
+    for (int i : {1, 2})
+      ASSERT_TRUE(inventory.put({.name = fmt::format("worker00{}", i), .address = *parse_ipv4(fmt::format("198.18.0.1{}", i)),
+                                 .user = "linaro"}).ok());
+    ASSERT_TRUE(sys::save_inventory(sys::inventory_path(), inventory).ok());
+  }
+  void TearDown() override {
+    ::unsetenv("HOME");
+    ::unsetenv("BEOWULF_HOME");
+    for (const auto& [name, value] : saved_) ::setenv(name.c_str(), value.c_str(), 1);
+  }
+  sys::TempDir home_{"beowulf-remove-test"};
+  std::vector<std::pair<std::string, std::string>> saved_;
+};
+
+TEST_F(RemoveWithFake, TheNodeLeavesTheInventoryAndTheOthersAreToldWhileItIsSentNothing) {
+  remote::FakeTransport fake;
+  fake.on("master", "", 0, facts_of("master")).on("worker001", "", 0, facts_of("worker001"));
+  auto report = remove_nodes({.nodes = {"198.18.0.12"}, .transport = &fake});
+  ASSERT_TRUE(report.ok()) << report.error().message();
+  ASSERT_EQ(report->removed.size(), 1u);
+  EXPECT_EQ(report->removed[0].name, "worker002");
+  EXPECT_TRUE(report->failures.empty());
+
+  auto after = sys::load_inventory(sys::inventory_path());
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->find("worker002"), nullptr);
+  EXPECT_NE(after->find("worker001"), nullptr);
+
+  std::vector<std::string> sent;
+  for (const auto& s : fake.sent()) sent.push_back(fmt::format("{} {}", s.node, s.here ? "here" : "ssh"));
+  // gather on each member left, then the update of each one's files; worker002 gets nothing
+  EXPECT_EQ(sent, (std::vector<std::string>{"master here", "worker001 ssh", "master here", "worker001 ssh"}));
+  // the master's /etc/hosts changes (root, through sudo -n: no password goes anywhere)
+  EXPECT_NE(fake.sent()[2].command.find("sudo -n sh -c"), std::string::npos);
+  for (const auto& s : fake.sent()) EXPECT_EQ(s.input, "");
+}
+
+TEST_F(RemoveWithFake, TheMastersRefusedSudoStopsWithTheHintAndWritesNoInventory) {
+  remote::FakeTransport fake;
+  fake.on("master", "sudo -n sh -c", 1, "", "sudo: a password is required\n")
+      .on("master", "", 0, facts_of("master"))
+      .on("worker001", "", 0, facts_of("worker001"));
+  auto report = remove_nodes({.nodes = {"worker002"}, .transport = &fake});
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.error().message(), "master (198.18.0.10): update files: sudo asked for a password");
+  EXPECT_EQ(report.error().hint, "the master needs root for its /etc/hosts: run 'sudo -v' on the master, then remove again");
+  auto after = sys::load_inventory(sys::inventory_path());
+  ASSERT_TRUE(after.ok());
+  EXPECT_NE(after->find("worker002"), nullptr);
+}
+
+}  // namespace
+}  // namespace beowulf::cluster
