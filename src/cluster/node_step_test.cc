@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "cluster/cluster_sync.h"
-#include "core/base64.h"
+#include "cluster/test_members.h"
 #include "remote/fake_transport.h"
 
 namespace beowulf::cluster {
@@ -23,14 +23,6 @@ std::vector<std::string> sent(const remote::FakeTransport& fake) {
   std::vector<std::string> out;
   for (const auto& s : fake.sent()) out.push_back(fmt::format("{} {} {}", s.node, s.here ? "here" : "ssh", s.command));
   return out;
-}
-
-/// A gather answer parse_node_facts() takes.
-std::string facts_of(const std::string& name) {
-  return "hostname " + name + "\ncores 4\narch arm64\netc_hostname =" + base64_encode(name + "\n") +
-         "\netc_hosts =" + base64_encode("127.0.0.1 localhost\n") + "\nauthorized_keys -\nknown_hosts -\n" +
-         "user_key =" + base64_encode("ssh-ed25519 AAAAuser linaro@" + name + "\n") + "\n" +
-         "host_keys =" + base64_encode("ssh-ed25519 AAAAhost root@" + name + "\n") + "\n";
 }
 
 const remote::Ssh kSsh{remote::SshOptions{.control_dir = "/nonexistent"}};

@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "core/base64.h"
+#include "cluster/test_members.h"
 #include "remote/fake_transport.h"
 #include "sys/inventory_file.h"
 #include "sys/paths.h"
@@ -16,14 +16,6 @@
 
 namespace beowulf::cluster {
 namespace {
-
-/// A gather answer parse_node_facts() takes.
-std::string facts_of(const std::string& name) {
-  return "hostname " + name + "\ncores 4\narch arm64\netc_hostname =" + base64_encode(name + "\n") +
-         "\netc_hosts =" + base64_encode("127.0.0.1 localhost\n") + "\nauthorized_keys -\nknown_hosts -\n" +
-         "user_key =" + base64_encode("ssh-ed25519 AAAAuser linaro@" + name + "\n") + "\n" +
-         "host_keys =" + base64_encode("ssh-ed25519 AAAAhost root@" + name + "\n") + "\n";
-}
 
 /// HOME and BEOWULF_HOME in a fresh folder, holding a cluster of a master and two workers.
 class RemoveWithFake : public ::testing::Test {
