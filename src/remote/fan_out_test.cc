@@ -1,4 +1,5 @@
 #include "remote/fan_out.h"
+#include "sys/temp_dir.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -20,16 +21,6 @@ using ::testing::UnorderedElementsAre;
 
 Job shell(std::string node, std::string script) { return Job{{.name = std::move(node)}, {.argv = {"sh", "-c", script}}}; }
 
-/// A temporary directory removed at the end of the test.
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    std::string templ = (std::filesystem::temp_directory_path() / "fan_out_test.XXXXXX").string();
-    path = mkdtemp(templ.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
 
 /// Per job, the kinds of its events in the order they came, and its lines.
 struct Recorder {
@@ -117,9 +108,9 @@ TEST(FanOut, NeverRunsMoreThanFanoutJobsAtOnce) {
   // Each job logs its start, says "ready", then waits for the release file, logs its end.
   // The test releases them once `fanout` jobs are ready: so exactly that many overlap,
   // and the log proves no more ever did.
-  TempDir dir;
+  sys::TempDir dir("fan_out_test");
   const std::size_t fanout = 3;
-  std::string log = dir / "log", release = dir / "release";
+  std::string log = dir.path() + "/log", release = dir.path() + "/release";
   std::vector<Job> jobs;
   for (int i = 0; i < 10; ++i)
     jobs.push_back(shell("n" + std::to_string(i),

@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "sys/test_env.h"
+#include "sys/temp_dir.h"
 
 namespace beowulf::remote {
 namespace {
@@ -28,18 +29,13 @@ using ::testing::ElementsAreArray;
 class FakeSshTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string templ = (std::filesystem::temp_directory_path() / "ssh_test.XXXXXX").string();
-    dir_ = mkdtemp(templ.data());
     write_script("ssh", "printf '%s\\0' \"$@\" > \"$(dirname \"$0\")/argv\"\n"
                         "for last; do :; done\nexec sh -c \"$last\"\n");
     write_script("scp", "printf '%s\\0' \"$@\" > \"$(dirname \"$0\")/argv\"\n");
     old_path_ = std::getenv("PATH");
     setenv("PATH", (dir_.string() + ":" + old_path_).c_str(), 1);
   }
-  void TearDown() override {
-    setenv("PATH", old_path_.c_str(), 1);
-    std::filesystem::remove_all(dir_);
-  }
+  void TearDown() override { setenv("PATH", old_path_.c_str(), 1); }
 
   void write_script(const std::string& name, const std::string& body) {
     std::ofstream(dir_ / name) << "#!/bin/sh\n" << body;
@@ -57,7 +53,8 @@ class FakeSshTest : public ::testing::Test {
     return argv;
   }
 
-  std::filesystem::path dir_;
+  sys::TempDir tmp_{"ssh_test"};
+  std::filesystem::path dir_ = tmp_.path();
   std::string old_path_;
 };
 
@@ -247,8 +244,8 @@ TEST(ControlDir, LivesInBeowulfsOwnFolder) {
 }
 
 TEST(ControlDir, IsMadePrivate) {
-  std::string templ = (std::filesystem::temp_directory_path() / "ssh_test.XXXXXX").string();
-  std::filesystem::path root = mkdtemp(templ.data());
+  sys::TempDir tmp("ssh_test");
+  std::filesystem::path root = tmp.path();
   std::string dir = (root / ".beowulf/ssh").string();
   ASSERT_TRUE(ensure_control_dir(dir).ok());
   struct stat st {};
@@ -258,7 +255,6 @@ TEST(ControlDir, IsMadePrivate) {
   auto not_dir = ensure_control_dir((root / "file").string());
   ASSERT_FALSE(not_dir.ok());
   EXPECT_EQ(not_dir.error().message(), "make " + (root / "file").string() + ": Not a directory");
-  std::filesystem::remove_all(root);
 }
 
 TEST(ControlDir, DefaultsUnderHome) {
