@@ -444,6 +444,7 @@ Result<AddReport> add_nodes(const AddOptions& options, const AddProgress& progre
   c.fan.fanout = options.fanout;
   c.fan.timeout = options.timeout;
   c.fan.cancel_fd = options.cancel_fd;
+  c.fan.transport = options.transport;
   std::vector<StepNode> targets;
   for (const Node& node : started->joining) {
     c.joining[node.name] = node;

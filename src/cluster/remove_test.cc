@@ -5,43 +5,16 @@
 #include <fmt/core.h>
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <filesystem>
 
 #include "cluster/test_members.h"
 #include "remote/fake_transport.h"
 #include "sys/inventory_file.h"
 #include "sys/paths.h"
-#include "sys/temp_dir.h"
 
 namespace beowulf::cluster {
 namespace {
 
-/// HOME and BEOWULF_HOME in a fresh folder, holding a cluster of a master and two workers.
-class RemoveWithFake : public ::testing::Test {
- protected:
-  void SetUp() override {
-    for (const char* name : {"HOME", "BEOWULF_HOME"})
-      if (const char* v = std::getenv(name)) saved_.emplace_back(name, v);
-    ::setenv("HOME", home_.path().c_str(), 1);
-    ::setenv("BEOWULF_HOME", (home_.path() + "/.beowulf").c_str(), 1);
-    std::filesystem::create_directories(home_.path() + "/.ssh");
-    std::filesystem::create_directories(home_.path() + "/.beowulf");
-    Inventory inventory;
-    ASSERT_TRUE(inventory.put({.name = "master", .address = *parse_ipv4("198.18.0.10"), .user = "linaro", .role = Role::master}).ok());
-    for (int i : {1, 2})
-      ASSERT_TRUE(inventory.put({.name = fmt::format("worker00{}", i), .address = *parse_ipv4(fmt::format("198.18.0.1{}", i)),
-                                 .user = "linaro"}).ok());
-    ASSERT_TRUE(sys::save_inventory(sys::inventory_path(), inventory).ok());
-  }
-  void TearDown() override {
-    ::unsetenv("HOME");
-    ::unsetenv("BEOWULF_HOME");
-    for (const auto& [name, value] : saved_) ::setenv(name.c_str(), value.c_str(), 1);
-  }
-  sys::TempDir home_{"beowulf-remove-test"};
-  std::vector<std::pair<std::string, std::string>> saved_;
-};
+using RemoveWithFake = ClusterHome;
 
 TEST_F(RemoveWithFake, TheNodeLeavesTheInventoryAndTheOthersAreToldWhileItIsSentNothing) {
   remote::FakeTransport fake;

@@ -11,18 +11,21 @@
 
 namespace beowulf::remote {
 
-/// What one job sent: to which node, whether it ran here (the master) or over ssh, the
-/// command (the last word of the argv: the remote command, or sh -c's script) and stdin.
+/// What one job sent: to which node, whether its target is here (the master), the
+/// program (ssh, scp, ssh-keyscan, sh, cp), the command (the last word of the argv: the
+/// remote command, or sh -c's script) and stdin.
 struct Sent {
   std::string node;
   bool here = false;
+  std::string program;
   std::string command;
   std::string input;
 };
 
 class FakeTransport : public Transport {
  public:
-  /// Answers a job on `node` ("": any node) whose command contains `contains` ("": any)
+  /// Answers a job on `node` ("": any node) whose argv, joined with spaces, contains
+  /// `contains` ("": any)
   /// with `outcome`, `out` and `err`. The first rule added that matches wins; a job that
   /// no rule matches exits 0 and writes nothing.
   FakeTransport& on(std::string node, std::string contains, Outcome outcome, std::string out = {},
@@ -40,10 +43,13 @@ class FakeTransport : public Transport {
     std::vector<NodeRun> runs;
     for (const Job& job : jobs) {
       std::string command = job.spec.argv.empty() ? "" : job.spec.argv.back();
-      sent_.push_back({job.target.name, job.target.local, command, job.spec.input});
+      std::string program = job.spec.argv.empty() ? "" : job.spec.argv.front();
+      sent_.push_back({job.target.name, job.target.local, program, command, job.spec.input});
+      std::string argv;
+      for (const auto& word : job.spec.argv) argv += word + " ";
       NodeRun run{job.target.name, Outcome{.end = EventKind::exited, .exit_code = 0}, "", ""};
       for (const Rule& r : rules_)
-        if ((r.node.empty() || r.node == job.target.name) && command.find(r.contains) != std::string::npos) {
+        if ((r.node.empty() || r.node == job.target.name) && argv.find(r.contains) != std::string::npos) {
           run = r.run;
           run.node = job.target.name;
           break;
