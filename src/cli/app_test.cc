@@ -49,7 +49,7 @@ TEST(App, EveryCommandOnMembersSpellsFanoutAndTimeoutAlike) {
 // (-f/--fanout) and how long each may take (-t/--timeout).
 TEST(App, EveryCommandOnMembersChoosesThemWithWAndXAndSpellsAllFourAlike) {
   for (const auto& command : std::vector<std::vector<std::string>>{
-           {"exec"}, {"copy"}, {"status"}, {"doctor"}, {"time", "up"}, {"time", "status"}}) {
+           {"exec"}, {"copy"}, {"status"}, {"doctor"}, {"time", "up"}, {"time", "status"}, {"run"}}) {
     std::string help = help_of(command);
     for (const char* option : {"-w NODESET", "-x NODESET", "-f,--fanout N", "-t,--timeout SECONDS"})
       EXPECT_THAT(help, HasSubstr(option)) << command.front() << " " << command.back();
