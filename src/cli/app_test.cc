@@ -43,13 +43,21 @@ TEST(App, EveryCommandOnMembersSpellsFanoutAndTimeoutAlike) {
   for (const auto& command : std::vector<std::vector<std::string>>{
            {"exec"}, {"copy"}, {"status"}, {"add"}, {"time", "up"}, {"time", "status"}, {"doctor"}})
     EXPECT_THAT(help_of(command), HasSubstr("-t,--timeout")) << command[0];
+  // users acts on every member (the same accounts everywhere): how many at once and how
+  // long each may take, but no choice of members.
+  for (const auto& sub : {"add", "remove", "check"}) {
+    std::string help = help_of({"users", sub});
+    EXPECT_THAT(help, HasSubstr("-f,--fanout N")) << sub;
+    EXPECT_THAT(help, HasSubstr("-t,--timeout SECONDS")) << sub;
+    EXPECT_THAT(help, Not(HasSubstr("-w NODESET"))) << sub;
+  }
 }
 
 // The whole block where a command chooses members: which (-w, -x), how many at once
 // (-f/--fanout) and how long each may take (-t/--timeout).
 TEST(App, EveryCommandOnMembersChoosesThemWithWAndXAndSpellsAllFourAlike) {
   for (const auto& command : std::vector<std::vector<std::string>>{
-           {"exec"}, {"copy"}, {"status"}, {"doctor"}, {"time", "up"}, {"time", "status"}}) {
+           {"exec"}, {"copy"}, {"status"}, {"doctor"}, {"time", "up"}, {"time", "status"}, {"run"}}) {
     std::string help = help_of(command);
     for (const char* option : {"-w NODESET", "-x NODESET", "-f,--fanout N", "-t,--timeout SECONDS"})
       EXPECT_THAT(help, HasSubstr(option)) << command.front() << " " << command.back();

@@ -5,6 +5,11 @@ namespace beowulf::cli {
 void MemberOptions::attach(CLI::App& sub, const std::string& timeout_help, double min_timeout, double max_timeout) {
   sub.add_option("-w", include, "only these members (names or addresses): worker[001-004]")->type_name("NODESET");
   sub.add_option("-x", exclude, "not these members")->type_name("NODESET");
+  attach_pace(sub, timeout_help, min_timeout, max_timeout);
+}
+
+void MemberOptions::attach_pace(CLI::App& sub, const std::string& timeout_help, double min_timeout,
+                                double max_timeout) {
   sub.add_option("-f,--fanout", fanout, "at most this many nodes at once")
       ->type_name("N")
       ->capture_default_str()

@@ -24,6 +24,11 @@ struct MemberOptions {
   /// above 0 refuses less, and more than `max_timeout`, as usage.
   void attach(CLI::App& sub, const std::string& timeout_help, double min_timeout = 0, double max_timeout = 3600);
 
+  /// Only -f/--fanout and -t/--timeout, for a command that must act on every member (the
+  /// same accounts everywhere: `users`), where choosing members would defeat its purpose.
+  void attach_pace(CLI::App& sub, const std::string& timeout_help, double min_timeout = 0,
+                   double max_timeout = 3600);
+
   /// The timeout in milliseconds (0: none). Bad input when negative.
   Result<std::chrono::milliseconds> timeout() const;
 };

@@ -90,7 +90,7 @@ std::vector<remote::NodeRun> run_on_each(const std::vector<const Node*>& nodes, 
       with_ssh.push_back({target, ssh.run(target, command)});
       which.push_back(i);
     }
-  auto ran = remote::FanOut({.timeout = options.timeout, .cancel_fd = options.cancel_fd}).collect(with_ssh);
+  auto ran = remote::FanOut({.fanout = options.fanout, .timeout = options.timeout, .cancel_fd = options.cancel_fd}).collect(with_ssh);
   std::vector<remote::NodeRun> runs;
   for (std::size_t i = 0; i < nodes.size(); ++i) runs.push_back(as_node_run(*nodes[i], std::move(muxed[i])));
   for (std::size_t k = 0; k < which.size(); ++k) runs[which[k]] = std::move(ran[k]);
@@ -111,7 +111,7 @@ std::vector<remote::NodeRun> send_to(const std::vector<const Node*>& group, cons
     copies.push_back({target, std::move(spec)});
     runs.push_back({node->name, {}, {}, {}});
   }
-  auto outcomes = remote::FanOut({.cancel_fd = options.cancel_fd}).run(copies, [&](const remote::Event& e) {
+  auto outcomes = remote::FanOut({.fanout = options.fanout, .cancel_fd = options.cancel_fd}).run(copies, [&](const remote::Event& e) {
     if (e.kind == remote::EventKind::err_line) runs[e.job].err += std::string(e.text) + "\n";
     if (e.kind != remote::EventKind::started && e.kind != remote::EventKind::out_line &&
         e.kind != remote::EventKind::err_line)
