@@ -29,21 +29,38 @@ TEST(App, VersionPrintsTheVersion) {
   EXPECT_EQ(r.exit_code, 0);
 }
 
+/// What `beowulf COMMAND... --help` prints on standard output.
+std::string help_of(std::vector<std::string> command) {
+  command.push_back("--help");
+  return run_beowulf(command).out;
+}
+
 // pdsh's and clush's spellings, the same in every command that works on members.
 TEST(App, EveryCommandOnMembersSpellsFanoutAndTimeoutAlike) {
-  const std::vector<std::vector<std::string>> with_fanout = {
-      {"exec"}, {"copy"}, {"status"}, {"add"}, {"time", "up"}, {"users", "add"}};
-  for (auto command : with_fanout) {
-    command.push_back("--help");
-    auto r = run_beowulf(command);
-    EXPECT_THAT(r.out, HasSubstr("-f,--fanout")) << command[0];
+  for (const auto& command : std::vector<std::vector<std::string>>{
+           {"exec"}, {"copy"}, {"status"}, {"add"}, {"time", "up"}, {"users", "add"}})
+    EXPECT_THAT(help_of(command), HasSubstr("-f,--fanout")) << command[0];
+  for (const auto& command : std::vector<std::vector<std::string>>{
+           {"exec"}, {"copy"}, {"status"}, {"add"}, {"time", "up"}, {"time", "status"}, {"doctor"}})
+    EXPECT_THAT(help_of(command), HasSubstr("-t,--timeout")) << command[0];
+  // users acts on every member (the same accounts everywhere): how many at once and how
+  // long each may take, but no choice of members.
+  for (const auto& sub : {"add", "remove", "check"}) {
+    std::string help = help_of({"users", sub});
+    EXPECT_THAT(help, HasSubstr("-f,--fanout N")) << sub;
+    EXPECT_THAT(help, HasSubstr("-t,--timeout SECONDS")) << sub;
+    EXPECT_THAT(help, Not(HasSubstr("-w NODESET"))) << sub;
   }
-  const std::vector<std::vector<std::string>> with_timeout = {
-      {"exec"}, {"copy"}, {"status"}, {"add"}, {"time", "up"}, {"time", "status"}, {"doctor"}};
-  for (auto command : with_timeout) {
-    command.push_back("--help");
-    auto r = run_beowulf(command);
-    EXPECT_THAT(r.out, HasSubstr("-t,--timeout")) << command[0];
+}
+
+// The whole block where a command chooses members: which (-w, -x), how many at once
+// (-f/--fanout) and how long each may take (-t/--timeout).
+TEST(App, EveryCommandOnMembersChoosesThemWithWAndXAndSpellsAllFourAlike) {
+  for (const auto& command : std::vector<std::vector<std::string>>{
+           {"exec"}, {"copy"}, {"status"}, {"doctor"}, {"time", "up"}, {"time", "status"}, {"run"}}) {
+    std::string help = help_of(command);
+    for (const char* option : {"-w NODESET", "-x NODESET", "-f,--fanout N", "-t,--timeout SECONDS"})
+      EXPECT_THAT(help, HasSubstr(option)) << command.front() << " " << command.back();
   }
 }
 

@@ -69,18 +69,15 @@ int run_copy(const CopyOptions& o) {
 
   remote::Ssh ssh;
   if (auto made = remote::ensure_control_dir(ssh.settings().control_dir); !made) return report(made.error());
-  std::vector<Node> nodes;
   std::vector<remote::Job> jobs;
   if (o.gather) {
     auto pulls = gather_jobs(ssh, *members, sources.front(), destination, o.recursive);
     if (!pulls) return report(pulls.error());
-    nodes = *members;
     jobs = std::move(*pulls);
   } else {
     for (const auto& node : *members) {
       auto job = cluster::push_job(ssh, node, sources, destination, o.recursive);
       if (!job) continue;  // the master, already holding the files
-      nodes.push_back(node);
       jobs.push_back(std::move(*job));
     }
   }
@@ -88,7 +85,7 @@ int run_copy(const CopyOptions& o) {
   options.fanout = o.members.fanout;
   options.timeout = *timeout;
   options.transport = remote::Ran::copy;
-  return run_node_jobs(nodes, jobs, options);
+  return run_node_jobs(jobs, options);
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "cli/command.h"
 #include "cli/interrupt.h"
 #include "cli/password_options.h"
+#include "cli/member_options.h"
 #include "cli/report.h"
 #include "cluster/add.h"
 #include "cluster/doctor.h"
@@ -33,9 +34,9 @@ namespace beowulf::cli {
 namespace {
 
 struct DoctorCliOptions {
-  std::string machine_file, program, include;
+  std::string machine_file, program;
+  MemberOptions members{.timeout_seconds = 8};  ///< -w, -x, -f/--fanout, -t/--timeout
   bool fix = false, yes = false, json = false, no_cpi = false;
-  double timeout = 8;
   PasswordOptions password;
 };
 
@@ -152,12 +153,14 @@ bool ask_user(const cluster::Finding& f) {
 }
 
 int run_doctor(const DoctorCliOptions& o) {
-  if (o.timeout <= 0) return report(bad_input("-t: the timeout must be positive"));
+  auto timeout = o.members.timeout();
+  if (!timeout) return report(timeout.error());
+  if (timeout->count() <= 0) return report(bad_input("-t: the timeout must be positive"));
   auto inventory = sys::load_inventory(sys::inventory_path());
   if (!inventory) return report(inventory.error());
   const Node* master = inventory->master();
   if (!master) return report(bad_input("this cluster has no master yet", "run `beowulf init` first"));
-  auto members = cluster::select_members(*inventory, o.include, "");
+  auto members = cluster::select_members(*inventory, o.members.include, o.members.exclude);
   if (!members) return report(members.error());
 
   cluster::DoctorOptions options;
@@ -166,8 +169,10 @@ int run_doctor(const DoctorCliOptions& o) {
     if (n.role != Role::master) options.nodes.push_back(n);
   options.machine_file = o.machine_file.empty() ? sys::machine_file_path(MachineFileFormat::mpich) : o.machine_file;
   options.program = o.program;
-  options.timeout = std::chrono::milliseconds(static_cast<long long>(o.timeout * 1000));
-  if (!o.no_cpi && o.include.empty()) options.cpi = run_cpi;
+  options.timeout = *timeout;
+  options.fanout = o.members.fanout;
+  bool every_node = o.members.include.empty() && o.members.exclude.empty();
+  if (!o.no_cpi && every_node) options.cpi = run_cpi;
   InterruptGuard interrupt;
   options.cancel_fd = interrupt.fd();
 
@@ -210,8 +215,7 @@ Run attach_doctor(CLI::App& sub) {
   sub.add_option("--machinefile", o->machine_file, "check this machine file (default: ~/.beowulf/machinefile)")
       ->type_name("FILE");
   sub.add_option("--program", o->program, "check that PATH is the same file on every node")->type_name("PATH");
-  sub.add_option("-w", o->include, "only these nodes (and the master): worker[001-004]")->type_name("NODESET");
-  sub.add_option("-t,--timeout", o->timeout, "give up on a node after SECONDS")->capture_default_str()->type_name("SECONDS");
+  o->members.attach(sub, "give up on a node after SECONDS");
   sub.add_flag("--fix", o->fix,
                "apply the safe fixes (modes, missing keys, known_hosts entries; after asking, `beowulf add` "
                "again for hosts blocks and names), then check again");
@@ -224,9 +228,11 @@ Run attach_doctor(CLI::App& sub) {
       "host-keys, mpi, ports (TCP port 47123, a listener the probe starts with perl, at most 30 s),\n"
       "interfaces, clock, disk, program (with --program), cpi. One line per check and node:\n"
       "✔ works, ! works but worth fixing, ✘ broken (with a fix: line to paste), - skipped\n"
-      "because a check it needs failed. Exit status 1 when anything failed.\n\n"
+      "because a check it needs failed. Exit status 1 when anything failed. With -w or -x the\n"
+      "master is checked too (its logins and MPI are the reference) and cpi does not run.\n\n"
       "Example:\n"
       "  beowulf doctor\n"
+      "  beowulf doctor -x worker003 -t 4\n"
       "  beowulf doctor --fix --program ~/bin/primes");
   return [o] { return run_doctor(*o); };
 }

@@ -52,7 +52,7 @@ int run_exec(const ExecOptions& o) {
   options.fanout = o.members.fanout;
   options.timeout = *timeout;
   options.mode = o.json ? OutputMode::json : o.gather ? OutputMode::gathered : OutputMode::lines;
-  return run_node_jobs(*members, jobs, options);
+  return run_node_jobs(jobs, options);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "sys/process.h"
+#include "sys/temp_dir.h"
 
 namespace beowulf {
 namespace {
@@ -22,13 +23,9 @@ namespace fs = std::filesystem;
 class ExecCommand : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "beowulf-exec-test-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    home_ = pattern;
     std::ofstream(home_ / "cluster.toml") << "schema = 1\n[[node]]\nname = \"here\"\naddress = \"198.18.0.10\"\n"
                                              "user = \"nobody\"\nrole = \"master\"\n";
   }
-  void TearDown() override { fs::remove_all(home_); }
 
   sys::ProcessSpec spec(std::vector<std::string> args) {
     args.insert(args.begin(), BEOWULF_BINARY_DIR "/src/cli/beowulf");
@@ -41,7 +38,8 @@ class ExecCommand : public ::testing::Test {
     return r.ok() ? *r : sys::ProcessResult{};
   }
 
-  fs::path home_;
+  sys::TempDir tmp_{"beowulf-exec-test"};
+  fs::path home_ = tmp_.path();
 };
 
 TEST_F(ExecCommand, PrefixesEachLineWithItsNode) {

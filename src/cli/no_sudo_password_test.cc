@@ -20,6 +20,7 @@
 
 #include "sys/atomic_file.h"
 #include "sys/process.h"
+#include "sys/temp_dir.h"
 
 namespace beowulf {
 namespace {
@@ -33,9 +34,6 @@ constexpr const char* kPassword = "s3cret-board-password";
 class NoSudoPassword : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "beowulf-sudo-test-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
     fs::create_directories(dir_ / "home/.beowulf");
     fs::create_directories(dir_ / "bin");
     std::ofstream(inventory()) << "schema = 1\n"
@@ -47,7 +45,6 @@ class NoSudoPassword : public ::testing::Test {
     std::ofstream(dir_ / "bin/sudo") << sudo;
     fs::permissions(dir_ / "bin/sudo", fs::perms::owner_all);
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   fs::path inventory() const { return dir_ / "home/.beowulf/cluster.toml"; }
   /// A worker to remove: remove (without --revoke) never contacts it, so no packet is
@@ -85,7 +82,8 @@ class NoSudoPassword : public ::testing::Test {
     return r.ok() ? *r : sys::ProcessResult{};
   }
 
-  fs::path dir_;
+  sys::TempDir tmp_{"beowulf-sudo-test"};
+  fs::path dir_ = tmp_.path();
 };
 
 TEST_F(NoSudoPassword, RemoveSendsNoneAndSaysThePasswordIsNoLongerNeeded) {

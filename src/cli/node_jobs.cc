@@ -39,20 +39,19 @@ void print_json(const remote::NodeRun& run, const std::optional<std::string>& fa
 
 /// False for a node that never ran the command (down, hung, not started): the failure
 /// line speaks for it, not an empty group.
-bool answered(const Node& node, const remote::NodeRun& run) {
+bool answered(const remote::Target& target, const remote::NodeRun& run) {
   if (!run.out.empty()) return true;
-  bool ssh_failed = node.role != Role::master && run.outcome.exit_code == 255;
+  bool ssh_failed = !target.local && run.outcome.exit_code == 255;
   return run.outcome.end == remote::EventKind::exited && !ssh_failed;
 }
 
 }  // namespace
 
-int run_node_jobs(const std::vector<Node>& nodes, const std::vector<remote::Job>& jobs,
-                  const NodeJobsOptions& options) {
+int run_node_jobs(const std::vector<remote::Job>& jobs, const NodeJobsOptions& options) {
   InterruptGuard interrupt;
   remote::FanOut fan({.fanout = options.fanout, .timeout = options.timeout, .cancel_fd = interrupt.fd()});
   std::vector<remote::NodeRun> runs(jobs.size());
-  for (std::size_t i = 0; i < jobs.size(); ++i) runs[i].node = jobs[i].node;
+  for (std::size_t i = 0; i < jobs.size(); ++i) runs[i].node = jobs[i].target.name;
 
   auto outcomes = fan.run(jobs, [&](const remote::Event& e) {
     bool out = e.kind == remote::EventKind::out_line;
@@ -72,12 +71,12 @@ int run_node_jobs(const std::vector<Node>& nodes, const std::vector<remote::Job>
   std::vector<NodeOutput> outputs;
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     runs[i].outcome = outcomes[i];
-    auto failure = remote::failure_line(remote::target_of(nodes[i]), outcomes[i], runs[i].err, options.timeout,
+    auto failure = remote::failure_line(jobs[i].target, outcomes[i], runs[i].err, options.timeout,
                                         options.transport);
     if (failure) failures.push_back(*failure);
     worst = std::max(worst, cluster::exit_status(outcomes[i]));
     if (options.mode == OutputMode::json) print_json(runs[i], failure);
-    if (options.mode == OutputMode::gathered && answered(nodes[i], runs[i])) outputs.push_back({runs[i].node, printable(runs[i].out)});
+    if (options.mode == OutputMode::gathered && answered(jobs[i].target, runs[i])) outputs.push_back({runs[i].node, printable(runs[i].out)});
   }
   if (options.mode == OutputMode::gathered) fmt::print("{}", format_groups(group_outputs(outputs)));
   std::fflush(stdout);

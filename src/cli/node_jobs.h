@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "cluster/node_command.h"
-#include "core/inventory.h"
 #include "remote/fan_out.h"
 #include "remote/ssh.h"
 
@@ -25,9 +24,8 @@ struct NodeJobsOptions {
   remote::Ran transport = remote::Ran::command;  ///< or copy: scp's stderr is read, not shown
 };
 
-/// Runs `jobs` (job i acts on nodes[i]) and prints as described above; returns the exit
+/// Runs `jobs` (each on its target) and prints as described above; returns the exit
 /// status: 0 when every node succeeded, 130 when interrupted, else the worst node's.
-int run_node_jobs(const std::vector<Node>& nodes, const std::vector<remote::Job>& jobs,
-                  const NodeJobsOptions& options);
+int run_node_jobs(const std::vector<remote::Job>& jobs, const NodeJobsOptions& options);
 
 }  // namespace beowulf::cli

@@ -13,6 +13,7 @@
 
 #include "cli/command.h"
 #include "cli/interrupt.h"
+#include "cli/member_options.h"
 #include "cli/progress_line.h"
 #include "cli/report.h"
 #include "cli/foreground_launch.h"
@@ -43,7 +44,7 @@ struct RunOptions {
   bool slurm = false;  ///< --slurm: a batch job instead of mpiexec here
   std::vector<std::string> sync;
   std::vector<std::string> env;
-  std::string include, exclude;
+  MemberOptions members;  ///< -w/-x: the members ranks go to; -f/-t: the check and copy before
   std::string program;
   std::vector<std::string> command;  ///< PROGRAM ARGS...
 };
@@ -71,7 +72,7 @@ Result<std::string> machine_file(const Inventory& nodes, launch::MpiKind kind, b
 
 /// The inventory less the members -w/-x leave out.
 Result<Inventory> selected_part(const Inventory& inventory, const RunOptions& o) {
-  auto members = cluster::select_members(inventory, o.include, o.exclude);
+  auto members = cluster::select_members(inventory, o.members.include, o.members.exclude);
   if (!members) return members.error();
   if (members->empty()) return bad_input("no node left to run on", "check -w and -x");
   Inventory part = inventory;
@@ -173,12 +174,16 @@ Result<Prepared> prepare(const RunOptions& o, const Inventory& inventory, int ca
   auto show = [&](std::uint64_t done, std::uint64_t total) {
     if (total >= kProgressFrom) line.update({"send", done, total});
   };
-  auto sent = launch::sync_files(nodes, ssh, request, {.copy = !o.no_sync, .cancel_fd = cancel_fd, .progress = show});
+  auto timeout = o.members.timeout();
+  if (!timeout) return timeout.error();
+  auto sent = launch::sync_files(nodes, ssh, request,
+                                 {.copy = !o.no_sync, .timeout = *timeout, .fanout = o.members.fanout,
+                                  .cancel_fd = cancel_fd, .progress = show});
   line.finish();
   if (!sent) return sent.error();
   report_sent(*sent);
 
-  bool whole = o.include.empty() && o.exclude.empty();
+  bool whole = o.members.include.empty() && o.members.exclude.empty();
   auto file = machine_file(whole ? inventory : *part, mpi->kind, whole);
   if (!file) return file.error();
   auto local = sys::ipv4_addresses();
@@ -222,7 +227,7 @@ SlurmPlacement placement(const RunOptions& o, const Inventory& inventory) {
     auto set = NodeSet::parse(fmt::format("{}", fmt::join(list, ",")));
     return set ? set->fold() : "";
   };
-  return {names(o.include), names(o.exclude)};
+  return {names(o.members.include), names(o.members.exclude)};
 }
 
 int run_program(const RunOptions& o) {
@@ -246,9 +251,8 @@ int run_program(const RunOptions& o) {
 Run attach_run(CLI::App& sub) {
   auto o = std::make_shared<RunOptions>();
   sub.add_option("-n", o->ranks, "how many processes (default: every slot of the nodes it runs on)")->type_name("N");
-  sub.add_option("-w", o->include, "ranks only on these members (names or addresses): worker[001-004]")
-      ->type_name("NODESET");
-  sub.add_option("-x", o->exclude, "no ranks on these members")->type_name("NODESET");
+  o->members.timeout_seconds = 15;
+  o->members.attach(sub, "a node that does not answer the check of the program within this is named", 1);
   sub.add_option("--mpi", o->mpi, "the MPI to launch with: mpich or openmpi (default: the one PROGRAM is built with)")
       ->type_name("KIND");
   // One value per --sync/--env: the program's own words after them are not theirs.

@@ -10,6 +10,7 @@
 
 #include "cli/run_beowulf.h"
 #include "sys/process.h"
+#include "sys/temp_dir.h"
 
 namespace beowulf::cli {
 namespace {
@@ -34,14 +35,13 @@ TEST(RunHelp, ShowsStdinFilesSyncEnvNodesAndTheMpiChoiceWithExamples) {
 
 TEST(RunSlurm, RefusesWhenSlurmIsNotUpAndSaysHowToStartIt) {
   if (std::filesystem::exists("/etc/slurm/slurm.conf")) GTEST_SKIP() << "this machine has a slurm.conf";
-  std::string home = (std::filesystem::temp_directory_path() / "beowulf-run-slurm-XXXXXX").string();
-  ASSERT_NE(mkdtemp(home.data()), nullptr);
+  sys::TempDir tmp("beowulf-run-slurm");
+  const std::string& home = tmp.path();
   std::ofstream(home + "/cluster.toml") << "schema = 1\n[[node]]\nname = \"here\"\naddress = \"198.18.0.10\"\n"
                                            "user = \"nobody\"\nrole = \"master\"\n";
   auto r = sys::run({.argv = {testing::beowulf_binary, "run", "--slurm", "beowulf-cpi"},
                      .env = {{"BEOWULF_HOME", home}, {"NO_COLOR", "1"}},
                      .timeout = std::chrono::seconds(30)});
-  std::filesystem::remove_all(home);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->err,
             "beowulf: error: Slurm is not set up on this cluster: there is no queue to submit to\n"

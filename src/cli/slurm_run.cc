@@ -23,7 +23,7 @@ slurm::ReadOutput output_of(const std::string& job, const std::string& path, con
     const Node* node = host.empty() ? nullptr : inventory.find(host);
     if (node == nullptr || node->role == Role::master) return local(offset);
     remote::Ssh ssh;
-    auto read = sys::run(ssh.run({node->user, node->address.str()},
+    auto read = sys::run(ssh.run(remote::target_of(*node),
                                  fmt::format("tail -c +{} -- {} 2>/dev/null || true", offset + 1, remote::shell_quote(path))));
     return read && read->ok() ? read->out : "";
   };

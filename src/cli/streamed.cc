@@ -8,7 +8,8 @@
 namespace beowulf::cli {
 
 int run_streamed(const sys::ProcessSpec& spec, int cancel_fd) {
-  remote::Job job{spec.argv.empty() ? "" : spec.argv.front(), spec};
+  // A program of this machine's, named by its own name in messages.
+  remote::Job job{{.name = spec.argv.empty() ? "" : spec.argv.front(), .local = true}, spec};
   auto outcomes = remote::FanOut({.cancel_fd = cancel_fd}).run({job}, [](const remote::Event& e) {
     if (e.kind == remote::EventKind::out_line) {
       fmt::print("{}\n", e.text);

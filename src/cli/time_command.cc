@@ -11,6 +11,7 @@
 
 #include "cli/command.h"
 #include "cli/interrupt.h"
+#include "cli/member_options.h"
 #include "cli/password_options.h"
 #include "cli/report.h"
 #include "cluster/members.h"
@@ -22,36 +23,35 @@ namespace beowulf::cli {
 namespace {
 
 struct Options {
-  std::string nodes;  ///< -w NODESET; empty: every member
+  MemberOptions up{.timeout_seconds = 300};      ///< `up`: a node may take 5 minutes (apt-get included)
+  MemberOptions status{.timeout_seconds = 10};  ///< `status`: seconds a node may take to answer
   UnneededPasswordOptions password;
-  std::size_t fanout = 64;
-  double up_timeout = 300;     ///< seconds a node may take for `up` (apt-get included)
-  double status_timeout = 10;  ///< seconds a node may take to answer `status`
 };
 
 constexpr const char* kSimNote =
     "virtual cluster: chronyd runs with -x on its boards: it measures offsets but never sets the\n"
     "clock, which the boards share with this machine\n";
 
-/// The inventory and the members -w chose, or the error that stops before any node is asked.
+/// The inventory and the members -w and -x chose, or the error that stops before any node is asked.
 struct Chosen {
   Inventory inventory;
   std::vector<Node> members;
 };
 
-Result<Chosen> chosen(const std::string& nodes) {
+Result<Chosen> chosen(const MemberOptions& o) {
   auto inventory = sys::load_inventory(sys::inventory_path());
   if (!inventory.ok()) return inventory.error();
   if (inventory->master() == nullptr)
     return Error{"the cluster has no master yet", {}, "run 'beowulf init' on the master first"};
-  auto members = cluster::select_members(*inventory, nodes, "");
+  auto members = cluster::select_members(*inventory, o.include, o.exclude);
   if (!members.ok()) return members.error();
   return Chosen{std::move(*inventory), std::move(*members)};
 }
 
-cluster::TimeOptions time_options(const Options& o, double timeout, int cancel_fd) {
-  return {.fanout = o.fanout, .timeout = std::chrono::milliseconds(static_cast<long long>(timeout * 1000)),
-          .cancel_fd = cancel_fd};
+Result<cluster::TimeOptions> time_options(const MemberOptions& o, int cancel_fd) {
+  auto timeout = o.timeout();
+  if (!timeout) return timeout.error();
+  return cluster::TimeOptions{.fanout = o.fanout, .timeout = *timeout, .cancel_fd = cancel_fd};
 }
 
 Result<remote::Ssh> warm_ssh() {
@@ -79,16 +79,18 @@ void print_up_table(const std::vector<cluster::TimeUpNode>& nodes) {
 }
 
 int run_up(const Options& o) {
-  auto c = chosen(o.nodes);
+  auto c = chosen(o.up);
   if (!c.ok()) return report(c.error());
+  InterruptGuard interrupt;
+  auto options = time_options(o.up, interrupt.fd());
+  if (!options.ok()) return report(options.error());
   o.password.drop("time up");
   auto ssh = warm_ssh();
   if (!ssh.ok()) return report(ssh.error());
 
-  InterruptGuard interrupt;
   bool tty = isatty(STDERR_FILENO) == 1;
   if (tty) fmt::print(stderr, "time up: chrony on {} node{}...", c->members.size(), c->members.size() == 1 ? "" : "s");
-  auto done = cluster::time_up(c->inventory, c->members, *ssh, time_options(o, o.up_timeout, interrupt.fd()));
+  auto done = cluster::time_up(c->inventory, c->members, *ssh, *options);
   if (tty) fmt::print(stderr, "\r\x1b[K");
   if (interrupt.interrupted()) {
     fmt::print(stderr, "beowulf: interrupted: run the same 'beowulf time up' again to finish\n");
@@ -128,12 +130,14 @@ void print_status_table(const std::vector<cluster::TimeRow>& rows) {
 }
 
 int run_status(const Options& o) {
-  auto c = chosen(o.nodes);
+  auto c = chosen(o.status);
   if (!c.ok()) return report(c.error());
+  InterruptGuard interrupt;
+  auto options = time_options(o.status, interrupt.fd());
+  if (!options.ok()) return report(options.error());
   auto ssh = warm_ssh();
   if (!ssh.ok()) return report(ssh.error());
-  InterruptGuard interrupt;
-  auto rows = cluster::read_time(c->members, *ssh, time_options(o, o.status_timeout, interrupt.fd()));
+  auto rows = cluster::read_time(c->members, *ssh, *options);
   if (interrupt.interrupted()) return exit_interrupted;
   print_status_table(rows);
   if (std::any_of(rows.begin(), rows.end(), [](const auto& r) { return r.status && r.status->sim; }))
@@ -150,13 +154,8 @@ Run attach_time(CLI::App& sub) {
   sub.require_subcommand(1);
   sub.footer("Example:\n  beowulf time up\n  beowulf time status");
   auto* up = sub.add_subcommand("up", "chrony on every member: the master serves the cluster, the workers follow it");
-  up->add_option("-w", o->nodes, "only these members (names or addresses): worker[001-004]")->type_name("NODESET");
+  o->up.attach(*up, "seconds a node may take (apt-get included)", 1.0, 86400.0);
   o->password.attach(*up);
-  up->add_option("-f,--fanout", o->fanout, "nodes worked on at once")->check(CLI::Range(1, 4096))->capture_default_str();
-  up->add_option("-t,--timeout", o->up_timeout, "seconds a node may take (apt-get included)")
-      ->type_name("SECONDS")
-      ->check(CLI::Range(1.0, 86400.0))
-      ->capture_default_str();
   up->footer(
       "On every node at once, as root through 'sudo -n' (no password is asked or sent: 'beowulf\n"
       "add' gave the members password-less sudo): chrony installed\n"
@@ -169,17 +168,13 @@ Run attach_time(CLI::App& sub) {
       "Example:\n  beowulf time up\n  beowulf time up -w worker[001-004]");
 
   auto* status = sub.add_subcommand("status", "each node's clock: state, source and offset in one table");
-  status->add_option("-w", o->nodes, "only these members (names or addresses): worker[001-004]")->type_name("NODESET");
-  status->add_option("-t,--timeout", o->status_timeout, "seconds a node may take to answer")
-      ->type_name("SECONDS")
-      ->check(CLI::Range(0.1, 3600.0))
-      ->capture_default_str();
+  o->status.attach(*status, "seconds a node may take to answer", 0.1);
   status->footer(
       "Asks every node's chronyd (chronyc tracking and sources; no root needed). STATE is\n"
       "'synchronised' (to SOURCE, OFFSET the clock's from it at the last sample), 'serving its\n"
       "own clock' (the master with no upstream), 'not synchronised', 'chronyd not running' or\n"
       "'chrony not installed'. Exit status 0 when every node is synchronised or serving.\n\n"
-      "Example:\n  beowulf time status");
+      "Example:\n  beowulf time status\n  beowulf time status -x worker003 -t 2");
   return [o, up, status] {
     if (up->parsed()) return run_up(*o);
     if (status->parsed()) return run_status(*o);

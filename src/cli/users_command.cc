@@ -11,6 +11,7 @@
 
 #include "cli/command.h"
 #include "cli/interrupt.h"
+#include "cli/member_options.h"
 #include "cli/password_options.h"
 #include "cli/report.h"
 #include "cluster/members.h"
@@ -30,8 +31,15 @@ struct Options {
   bool password_stdin = false; ///< ... or from standard input's first line
   UnneededPasswordOptions sudo_password;  ///< --sudo-password-file, from before sudo -n
   bool fix = false;
-  std::size_t fanout = 64;
+  MemberOptions pace;  ///< -f and -t only: the accounts are the same on every member
 };
+
+/// The workflow's options from -f and -t.
+Result<cluster::UsersOptions> users_options(const Options& o, int cancel_fd) {
+  auto timeout = o.pace.timeout();
+  if (!timeout.ok()) return timeout.error();
+  return cluster::UsersOptions{.fanout = o.pace.fanout, .timeout = *timeout, .cancel_fd = cancel_fd};
+}
 
 /// Every name the arguments give, node-set grammar expanded: student[01-03].
 Result<std::vector<std::string>> expanded(const std::vector<std::string>& args) {
@@ -84,7 +92,8 @@ int run_add(const Options& o) {
   auto ssh = warm_ssh();
   if (!ssh.ok()) return report(ssh.error());
   InterruptGuard interrupt;
-  cluster::UsersOptions options{.fanout = o.fanout, .cancel_fd = interrupt.fd()};
+  auto options = users_options(o, interrupt.fd());
+  if (!options.ok()) return report(options.error());
   cluster::UsersAddRequest request{.names = *names};
   if (o.uid != 0) request.uid = o.uid;
   if (!o.password_file.empty() || o.password_stdin) {
@@ -93,10 +102,10 @@ int run_add(const Options& o) {
     request.password = *password;
   }
   // Refused before any node changes: a bad name, a taken name or UID.
-  auto plan = cluster::check_users_add(*inventory, *ssh, request, options);
+  auto plan = cluster::check_users_add(*inventory, *ssh, request, *options);
   if (!plan.ok()) return report(plan.error());
   o.sudo_password.drop("users add");
-  auto done = cluster::users_add(*inventory, *ssh, request, options);
+  auto done = cluster::users_add(*inventory, *ssh, request, *options);
   if (interrupt.interrupted()) return exit_interrupted;
   if (!done.ok()) return report(done.error());
   return print_nodes(*done, "users add: nothing to change");
@@ -116,7 +125,9 @@ int run_remove(const Options& o) {
   if (!ssh.ok()) return report(ssh.error());
   o.sudo_password.drop("users remove");
   InterruptGuard interrupt;
-  auto done = cluster::users_remove(*inventory, *ssh, *names, {.fanout = o.fanout, .cancel_fd = interrupt.fd()});
+  auto options = users_options(o, interrupt.fd());
+  if (!options.ok()) return report(options.error());
+  auto done = cluster::users_remove(*inventory, *ssh, *names, *options);
   if (interrupt.interrupted()) return exit_interrupted;
   return print_nodes(done, "users remove: no node has them");
 }
@@ -129,14 +140,15 @@ int run_check(const Options& o) {
   auto ssh = warm_ssh();
   if (!ssh.ok()) return report(ssh.error());
   InterruptGuard interrupt;
-  cluster::UsersOptions options{.fanout = o.fanout, .cancel_fd = interrupt.fd()};
+  auto options = users_options(o, interrupt.fd());
+  if (!options.ok()) return report(options.error());
   if (o.fix) {
     o.sudo_password.drop("users check");
-    auto done = cluster::fix_users(*inventory, *ssh, *names, options);
+    auto done = cluster::fix_users(*inventory, *ssh, *names, *options);
     if (!done.ok()) return report(done.error());
     if (int status = print_nodes(*done, "users check: nothing to fix"); status != exit_ok) return status;
   }
-  auto problems = cluster::find_user_problems(*inventory, inventory->nodes(), *ssh, *names, options);
+  auto problems = cluster::find_user_problems(*inventory, inventory->nodes(), *ssh, *names, *options);
   if (interrupt.interrupted()) return exit_interrupted;
   if (!problems.ok()) return report(problems.error());
   for (const auto& p : *problems) fmt::print("✘ {} on {}: {}\n  fix: {}\n", p.user, p.node, p.what, p.fix);
@@ -155,11 +167,12 @@ int run_check(const Options& o) {
 
 Run attach_users(CLI::App& sub) {
   auto o = std::make_shared<Options>();
+  o->pace.timeout_seconds = 60;
   sub.require_subcommand(1);
   sub.footer("Example:\n  beowulf users add student[01-30] --password-file class-password\n  beowulf users check");
   auto sudo_file = [o](CLI::App* app) {
     o->sudo_password.attach(*app, "--sudo-password-file", "");
-    app->add_option("-f,--fanout", o->fanout, "nodes worked on at once")->check(CLI::Range(1, 4096))->capture_default_str();
+    o->pace.attach_pace(*app, "per node and step", 1);
   };
   auto* add = sub.add_subcommand("add", "the same account on every member: name, UID, GID, home, shell, ssh key");
   add->add_option("names", o->names, "user names, node-set grammar: student[01-30]")->required()->type_name("NAME");

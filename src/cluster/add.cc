@@ -39,6 +39,7 @@ struct Context {
   std::string pinned_file;  ///< the temporary known_hosts holding the pinned keys
   FactsByName facts;
   std::map<std::string, HostKeyPin> pins;
+  std::map<std::string, Node> joining;  ///< the nodes to add by name, as the inventory will record them
 };
 
 /// First contact: a fresh connection that tries the key, then the password (askpass),
@@ -64,9 +65,9 @@ Result<std::string> master_key_line(const std::string& master_name) {
 }
 
 /// The addresses, checked: usable, in the cluster's subnet. Bad input changes nothing.
-Result<std::vector<std::string>> checked_addresses(const std::vector<std::string>& addresses, const Inventory& inventory) {
+Result<std::vector<Ipv4>> checked_addresses(const std::vector<std::string>& addresses, const Inventory& inventory) {
   if (addresses.empty()) return bad_input("no node to add", "example: beowulf add 198.18.0.[11-13]");
-  std::vector<std::string> out;
+  std::vector<Ipv4> out;
   for (const auto& text : addresses) {
     auto address = parse_ipv4(text);
     if (!address.ok()) return address.error();
@@ -75,14 +76,8 @@ Result<std::vector<std::string>> checked_addresses(const std::vector<std::string
       return bad_input(fmt::format("{} is not in the cluster's subnet {}", text, subnet.str()),
                        "give addresses of the master's network");
     if (Status s = check_node_address(*address, subnet); !s.ok()) return s.error();
-    out.push_back(address->str());
+    out.push_back(*address);
   }
-  return out;
-}
-
-std::vector<StepNode*> pointers(std::vector<StepNode>& nodes) {
-  std::vector<StepNode*> out;
-  for (auto& n : nodes) out.push_back(&n);
   return out;
 }
 
@@ -90,10 +85,10 @@ std::vector<StepNode*> pointers(std::vector<StepNode>& nodes) {
 /// the offered fingerprints.
 Error explained(const Context& c, const remote::Ssh& ssh, const StepNode& n, const remote::NodeRun& run) {
   remote::ExplainOptions how{.password_login = ssh.settings().first_contact};
-  Error e = remote::explain(run, n.target(), how);
-  auto failure = remote::ssh_failure(run, n.target(), how);
+  Error e = remote::explain(run, n.target, how);
+  auto failure = remote::ssh_failure(run, n.target, how);
   if (failure && failure->failure == remote::SshFailure::host_key_changed) {
-    auto pin = c.pins.find(n.node.name);
+    auto pin = c.pins.find(n.name());
     std::string recorded = pin != c.pins.end() ? pin->second.fingerprint : "?";
     std::string offered = offered_fingerprint(run.err);
     e.what += fmt::format(" (recorded {}, offered {})", recorded, offered.empty() ? "?" : offered);
@@ -105,7 +100,7 @@ Error explained(const Context& c, const remote::Ssh& ssh, const StepNode& n, con
 Status keep_facts(Context& c, StepNode& n, const remote::NodeRun& run) {
   auto parsed = parse_node_facts(run.out);
   if (!parsed.ok()) return parsed.error();
-  c.facts[n.node.name] = std::move(*parsed);
+  c.facts[n.name()] = std::move(*parsed);
   return {};
 }
 
@@ -113,11 +108,11 @@ Status keep_facts(Context& c, StepNode& n, const remote::NodeRun& run) {
 std::map<std::string, HostKeys> scan_targets(Context& c, std::vector<StepNode>& targets) {
   std::map<std::string, HostKeys> offered;
   run_step(
-      pointers(targets), "check host key", c.fan, [&](StepNode& n) { return keyscan_job(n.node.address); },
+      pointers(targets), "check host key", c.fan, [&](StepNode& n) { return keyscan_job(n.target.address); },
       [&](StepNode& n, const remote::NodeRun& run) -> Status {
         auto keys = scanned_keys(run.out);
         if (!keys.ok()) return keys.error();
-        offered[n.node.name] = std::move(*keys);
+        offered[n.name()] = std::move(*keys);
         return {};
       });
   return offered;
@@ -143,31 +138,31 @@ Status pin_host_keys(Context& c, std::vector<StepNode>& targets) {
   std::string lines;
   for (auto& n : targets) {
     if (!n.ok()) continue;
-    const Node* known = c.inventory.find(parse_ipv4(n.node.address).value());
+    const Node* known = c.inventory.find(c.joining.at(n.name()).address);
     HostKeys planned;
     if (known != nullptr && !known->host_keys.empty()) {
       auto prints = fingerprints(known->host_keys);
       if (!prints.ok()) return prints.error();
       planned = {known->host_keys, *prints};
     }
-    if (offered[n.node.name].keys.empty()) {  // no answer yet: only keys known beforehand can be pinned
+    if (offered[n.name()].keys.empty()) {  // no answer yet: only keys known beforehand can be pinned
       if (!planned.keys.empty()) {
-        for (const auto& key : planned.keys) lines += n.node.address + " " + key + "\n";
-        c.pins[n.node.name] = {planned.keys, recorded_fingerprint(planned.keys, planned.prints)};
+        for (const auto& key : planned.keys) lines += n.target.address + " " + key + "\n";
+        c.pins[n.name()] = {planned.keys, recorded_fingerprint(planned.keys, planned.prints)};
       }
       continue;
     }
-    if (Status s = still_listed(c.options, n.node.address, offered[n.node.name]); !s.ok()) {
+    if (Status s = still_listed(c.options, n.target.address, offered[n.name()]); !s.ok()) {
       n.fail("check host key", s.error().what, s.error().hint);
       continue;
     }
-    auto pin = choose_pin(known, planned, offered[n.node.name], c.options.new_host_keys);
+    auto pin = choose_pin(known, planned, offered[n.name()], c.options.new_host_keys);
     if (!pin.ok()) {
       n.fail("check host key", pin.error().what, pin.error().hint);
       continue;
     }
-    for (const auto& key : pin->keys) lines += n.node.address + " " + key + "\n";
-    c.pins[n.node.name] = std::move(*pin);
+    for (const auto& key : pin->keys) lines += n.target.address + " " + key + "\n";
+    c.pins[n.name()] = std::move(*pin);
   }
   return sys::write_file_atomically(c.pinned_file, lines, 0600);
 }
@@ -179,8 +174,8 @@ Status first_contact_by_key(Context& c, std::vector<StepNode>& targets, const st
   run_step(
       pointers(targets), "first contact", c.fan,
       [&](StepNode& n) {
-        std::string script = "(\n" + authorize_key_script(key_line) + ") || exit 1\n" + gather_script(n.node.name);
-        return ssh.run({n.user, n.node.address}, script);
+        std::string script = "(\n" + authorize_key_script(key_line) + ") || exit 1\n" + gather_script(n.name());
+        return ssh.run(n.target, script);
       },
       [&](StepNode& n, const remote::NodeRun& run) -> Status {
         if (run.outcome.ok()) return keep_facts(c, n, run);
@@ -193,7 +188,7 @@ Status first_contact_by_key(Context& c, std::vector<StepNode>& targets, const st
 /// board that does not come up in time fails step "wait for the board".
 void wait_for_boards(Context& c, std::vector<StepNode>& targets, const AddProgress& progress) {
   std::vector<std::string> addresses;
-  for (const auto& t : targets) addresses.push_back(t.node.address);
+  for (const auto& t : targets) addresses.push_back(t.target.address);
   WaitOptions wait{.timeout = c.options.wait_timeout, .cancel_fd = c.options.cancel_fd};
   wait.progress = [&](std::size_t up, std::size_t total, std::chrono::seconds waited) {
     if (progress) progress(fmt::format("waiting for the boards to come up: {} of {} up after {} s", up, total,
@@ -222,8 +217,8 @@ Status first_contact(Context& c, std::vector<StepNode>& targets, const std::stri
   run_step(
       pointers(targets), "first contact", c.fan,
       [&](StepNode& n) {
-        std::string script = "(\n" + authorize_key_script(key_line) + ") || exit 1\n" + gather_script(n.node.name);
-        auto spec = c.contact_ssh.run({n.user, n.node.address}, script);
+        std::string script = "(\n" + authorize_key_script(key_line) + ") || exit 1\n" + gather_script(n.name());
+        auto spec = c.contact_ssh.run(n.target, script);
         for (const auto& [name, value] : env) spec.env[name] = value;
         return spec;
       },
@@ -240,7 +235,7 @@ Status first_contact(Context& c, std::vector<StepNode>& targets, const std::stri
 void prove_key_login(Context& c, std::vector<StepNode>& targets) {
   run_step(
       pointers(targets), "prove key login", c.fan,
-      [&](StepNode& n) { return c.pinned_ssh.run({n.user, n.node.address}, "true"); },
+      [&](StepNode& n) { return c.pinned_ssh.run(n.target, "true"); },
       [&](StepNode& n, const remote::NodeRun& run) -> Status {
         if (run.outcome.ok()) return {};
         return explained(c, c.pinned_ssh, n, run);
@@ -250,17 +245,17 @@ void prove_key_login(Context& c, std::vector<StepNode>& targets) {
 /// Step 9: master to node in BatchMode, then node to master by name on a fresh connection.
 void prove(Context& c, std::vector<StepNode*> nodes, std::map<std::string, std::string>& hostnames) {
   run_step(
-      nodes, "prove", c.fan, [&](StepNode& n) { return c.key_ssh.run({n.user, n.node.address}, prove_script(c.master.name)); },
+      nodes, "prove", c.fan, [&](StepNode& n) { return c.key_ssh.run(n.target, prove_script(c.master.name)); },
       [&](StepNode& n, const remote::NodeRun& run) -> Status {
         std::string node_name = run.out.substr(0, run.out.find('\n'));
-        hostnames[n.node.name] = node_name;
-        if (run.outcome.exit_code == 255 && node_name.empty()) return remote::explain(run, n.target());
+        hostnames[n.name()] = node_name;
+        if (run.outcome.exit_code == 255 && node_name.empty()) return remote::explain(run, n.target);
         if (!run.outcome.ok())
-          return Error{fmt::format("{} cannot ssh to the master {}: {}", n.node.name, c.master.name,
+          return Error{fmt::format("{} cannot ssh to the master {}: {}", n.name(), c.master.name,
                                    run.err.empty() ? "no reason given" : run.err.substr(0, run.err.find('\n'))),
                        "", "check that the master's sshd runs and allows key login"};
-        if (node_name != n.node.name)
-          return Error{fmt::format("the node calls itself '{}', not '{}'", node_name, n.node.name)};
+        if (node_name != n.name())
+          return Error{fmt::format("the node calls itself '{}', not '{}'", node_name, n.name())};
         return {};
       });
 }
@@ -271,13 +266,10 @@ Inventory with_targets(const Context& c, std::vector<StepNode>& targets) {
   Inventory out = c.inventory;
   for (auto& n : targets) {
     if (!n.ok()) continue;
-    Node node;
-    node.name = n.node.name;
-    node.address = parse_ipv4(n.node.address).value();
-    node.user = n.user;
-    node.slots = c.facts.at(n.node.name).cores;
-    node.arch = c.facts.at(n.node.name).arch;
-    auto pin = c.pins.find(n.node.name);
+    Node node = c.joining.at(n.name());
+    node.slots = c.facts.at(n.name()).cores;
+    node.arch = c.facts.at(n.name()).arch;
+    auto pin = c.pins.find(n.name());
     if (pin == c.pins.end()) {  // cannot happen: first contact trusts only a pinned key
       n.fail("record", "no host key was pinned");
       continue;
@@ -300,7 +292,7 @@ Inventory with_targets(const Context& c, std::vector<StepNode>& targets) {
 void take_back(Context& c, const std::vector<StepNode*>& nodes, const Inventory& inventory) {
   std::vector<StepNode> again;
   for (const StepNode* n : nodes)
-    if (n->ok()) again.push_back({n->node, n->user, n->local, std::nullopt});
+    if (n->ok()) again.push_back({n->target, std::nullopt});
   FactsByName facts;
   gather_facts(pointers(again), c.key_ssh, c.fan, "gather", facts);
   if (facts.count(c.master.name) > 0) {
@@ -310,7 +302,7 @@ void take_back(Context& c, const std::vector<StepNode*>& nodes, const Inventory&
   for (const StepNode& a : again) {
     if (a.ok() && facts.count(c.master.name) > 0) continue;
     for (StepNode* n : nodes)
-      if (n->node.name == a.node.name) {
+      if (n->name() == a.name()) {
         n->error = a.error.value_or(Error{"gather: the master did not answer", a.label()});
         n->error->what = "take back the failed nodes: " + n->error->what;
       }
@@ -321,7 +313,7 @@ void take_back(Context& c, const std::vector<StepNode*>& nodes, const Inventory&
 std::set<std::string> ok_names(const std::vector<StepNode>& targets) {
   std::set<std::string> out;
   for (const auto& t : targets)
-    if (t.ok()) out.insert(t.node.name);
+    if (t.ok()) out.insert(t.name());
   return out;
 }
 
@@ -333,12 +325,33 @@ bool is_user_name(std::string_view name) {
          });
 }
 
-/// What add starts from: the inventory, its master, the plan.
+/// What add starts from: the inventory, its master, the plan, and the nodes to add as the
+/// inventory will record them.
 struct Start {
   Inventory inventory;
   Node master;
   BootstrapPlan plan;
+  std::vector<Node> joining;
 };
+
+/// The nodes to add, as the plan names them (`addresses`: their checked addresses), each
+/// logging in as --user, else as the user its planned card was made for, else as the
+/// master's user.
+std::vector<Node> joining_nodes(const AddOptions& options, const Inventory& inventory, const BootstrapPlan& plan,
+                                const std::vector<Ipv4>& addresses, const Node& master) {
+  std::vector<Node> out;
+  for (const auto& t : plan.targets) {
+    const Node* known = inventory.find(t.name);
+    bool own_user = options.user.empty() && known != nullptr && !known->user.empty();
+    Node node;
+    node.name = t.name;
+    // plan_bootstrap took its targets' addresses from `addresses`: one of them is this one.
+    node.address = *std::find_if(addresses.begin(), addresses.end(), [&](Ipv4 a) { return a.str() == t.address; });
+    node.user = own_user ? known->user : options.user.empty() ? master.user : options.user;
+    out.push_back(std::move(node));
+  }
+  return out;
+}
 
 Result<Start> start(const AddOptions& options) {
   auto inventory = sys::load_inventory(sys::inventory_path());
@@ -359,23 +372,11 @@ Result<Start> start(const AddOptions& options) {
   if (!pattern.ok()) return pattern.error();
   std::vector<NamedNode> known = named_nodes(*inventory);  // planned nodes keep their names too
   for (const Node* p : planned_of(*inventory)) known.push_back({p->name, p->address.str()});
-  auto plan = plan_bootstrap(known, *addresses, *pattern);
+  std::vector<std::string> texts;
+  for (Ipv4 a : *addresses) texts.push_back(a.str());
+  auto plan = plan_bootstrap(known, texts, *pattern);
   if (!plan.ok()) return plan.error();
-  return Start{*inventory, *master, *plan};
-}
-
-/// The nodes to add, as the plan names them, each logging in as --user, else as the user
-/// its planned card was made for, else as the master's user.
-std::vector<StepNode> targets_of(const AddOptions& options, const Inventory& inventory, const BootstrapPlan& plan,
-                                 const Node& master) {
-  std::vector<StepNode> targets;
-  for (const auto& t : plan.targets) {
-    const Node* known = inventory.find(t.name);
-    bool own_user = options.user.empty() && known != nullptr && !known->user.empty();
-    std::string user = own_user ? known->user : options.user.empty() ? master.user : options.user;
-    targets.push_back(StepNode{.node = t, .user = user});
-  }
-  return targets;
+  return Start{*inventory, *master, *plan, joining_nodes(options, *inventory, *plan, *addresses, *master)};
 }
 
 /// The members that are not being added: the master first (its steps run here), then
@@ -383,10 +384,10 @@ std::vector<StepNode> targets_of(const AddOptions& options, const Inventory& inv
 std::vector<StepNode> other_members(const Inventory& inventory, const Node& master,
                                     const std::vector<StepNode>& targets) {
   std::vector<StepNode> members;
-  members.push_back(StepNode{.node = {master.name, master.address.str()}, .user = master.user, .local = true});
+  members.push_back(StepNode{remote::target_of(master)});
   for (const Node* w : inventory.workers())
-    if (std::none_of(targets.begin(), targets.end(), [&](const StepNode& t) { return t.node.name == w->name; }))
-      members.push_back(StepNode{.node = {w->name, w->address.str()}, .user = w->user});
+    if (std::none_of(targets.begin(), targets.end(), [&](const StepNode& t) { return t.name() == w->name; }))
+      members.push_back(StepNode{remote::target_of(*w)});
   return members;
 }
 
@@ -423,7 +424,6 @@ Result<AddReport> add_nodes(const AddOptions& options, const AddProgress& progre
   if (!started.ok()) return started.error();
   const Inventory* inventory = &started->inventory;
   const Node* master = &started->master;
-  const BootstrapPlan* plan = &started->plan;
   auto key_line = master_key_line(master->name);
   if (!key_line.ok()) return key_line.error();
   if (Status s = remote::ensure_control_dir(remote::default_control_dir()); !s.ok()) return s.error();
@@ -444,7 +444,12 @@ Result<AddReport> add_nodes(const AddOptions& options, const AddProgress& progre
   c.fan.fanout = options.fanout;
   c.fan.timeout = options.timeout;
   c.fan.cancel_fd = options.cancel_fd;
-  std::vector<StepNode> targets = targets_of(options, *inventory, *plan, *master);
+  c.fan.transport = options.transport;
+  std::vector<StepNode> targets;
+  for (const Node& node : started->joining) {
+    c.joining[node.name] = node;
+    targets.push_back(StepNode{remote::target_of(node)});
+  }
   if (options.wait_for_boards) wait_for_boards(c, targets, progress);
   report_step("check host key", targets.size());
   if (Status s = pin_host_keys(c, targets); !s.ok()) return s.error();
@@ -455,7 +460,7 @@ Result<AddReport> add_nodes(const AddOptions& options, const AddProgress& progre
 
   AddReport report;
   auto report_targets = [&] {
-    for (const auto& t : targets) report.nodes.push_back({t.node.name, t.node.address, "", t.error});
+    for (const auto& t : targets) report.nodes.push_back({t.name(), t.target.address, "", t.error});
     return report;
   };
   if (std::none_of(targets.begin(), targets.end(), [](const StepNode& t) { return t.ok(); })) return report_targets();
@@ -483,16 +488,16 @@ Result<AddReport> add_nodes(const AddOptions& options, const AddProgress& progre
 
   Inventory final_inventory = c.inventory;
   for (const auto& t : targets)
-    if (t.ok()) (void)final_inventory.put(*after.find(t.node.name));
+    if (t.ok()) (void)final_inventory.put(*after.find(t.name()));
   if (ok_names(targets) != sent) {
     report_step("take back the failed nodes", everyone.size());
     take_back(c, everyone, in_name_order(final_inventory));
   }
   if (Status s = write_master_files(in_name_order(final_inventory)); !s.ok()) return s.error();
 
-  for (const auto& t : targets) report.nodes.push_back({t.node.name, t.node.address, hostnames[t.node.name], t.error});
+  for (const auto& t : targets) report.nodes.push_back({t.name(), t.target.address, hostnames[t.name()], t.error});
   for (const auto& m : members)  // the master fails here only in take_back
-    if (!m.ok()) report.nodes.push_back({m.node.name, m.node.address, hostnames[m.node.name], m.error});
+    if (!m.ok()) report.nodes.push_back({m.name(), m.target.address, hostnames[m.name()], m.error});
   return report;
 }
 

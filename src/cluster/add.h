@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "remote/fan_out.h"
 
 namespace beowulf::cluster {
 
@@ -48,6 +49,7 @@ struct AddOptions {
   std::chrono::seconds timeout{60};    ///< per node and step
   int cancel_fd = -1;                  ///< readable: stop (Ctrl-C)
   std::string askpass_helper;          ///< the beowulf-askpass program; empty: next to ours
+  const remote::Transport* transport = nullptr;  ///< a test's fake (remote/fake_transport.h); nullptr: ssh
 };
 
 /// How one node fared.

@@ -46,12 +46,12 @@ std::vector<NamedNode> named_nodes(const Inventory& inventory) {
 void gather_facts(const std::vector<StepNode*>& nodes, const remote::Ssh& ssh, const remote::FanOutOptions& fan,
                   std::string_view step, FactsByName& facts) {
   run_step(
-      nodes, step, fan, [&](StepNode& n) { return script_job(ssh, n, gather_script(n.node.name)); },
+      nodes, step, fan, [&](StepNode& n) { return ssh.run(n.target, gather_script(n.name())); },
       [&](StepNode& n, const remote::NodeRun& run) -> Status {
-        if (!run.outcome.ok()) return remote::explain(run, n.target());
+        if (!run.outcome.ok()) return remote::explain(run, n.target);
         auto parsed = parse_node_facts(run.out);
         if (!parsed.ok()) return parsed.error();
-        facts[n.node.name] = std::move(*parsed);
+        facts[n.name()] = std::move(*parsed);
         return {};
       });
 }
@@ -59,9 +59,9 @@ void gather_facts(const std::vector<StepNode*>& nodes, const remote::Ssh& ssh, c
 sys::ProcessSpec update_files_job(const remote::Ssh& ssh, const StepNode& node, const NodeChanges& changes,
                                   const SudoPassword& sudo) {
   SudoAccess access;
-  access.password_on_stdin = changes.needs_root() && sudo.to.count(node.node.name) > 0;
-  if (access.password_on_stdin && sudo.grant) access.grant_to = node.user;
-  auto spec = script_job(ssh, node, apply_script(changes, access));
+  access.password_on_stdin = changes.needs_root() && sudo.to.count(node.name()) > 0;
+  if (access.password_on_stdin && sudo.grant) access.grant_to = node.target.user;
+  auto spec = ssh.run(node.target, apply_script(changes, access));
   if (access.password_on_stdin) spec.input = sudo.password + "\n";
   return spec;
 }
@@ -78,9 +78,9 @@ void apply_tables(const std::vector<StepNode*>& nodes, const FactsByName& facts,
   run_step(
       nodes, "update files", fan,
       [&](StepNode& n) -> std::optional<sys::ProcessSpec> {
-        auto known = facts.find(n.node.name);
+        auto known = facts.find(n.name());
         if (known == facts.end()) return std::nullopt;
-        auto changes = changes_for(n.node.name, known->second, tables);
+        auto changes = changes_for(n.name(), known->second, tables);
         if (!changes.ok()) {
           n.fail("update files", changes.error().what, changes.error().hint);
           return std::nullopt;
@@ -89,7 +89,7 @@ void apply_tables(const std::vector<StepNode*>& nodes, const FactsByName& facts,
         return update_files_job(ssh, n, *changes, sudo);
       },
       [&](StepNode& n, const remote::NodeRun& run) -> Status {
-        if (!run.outcome.ok()) return remote::explain(run, n.target());
+        if (!run.outcome.ok()) return remote::explain(run, n.target);
         return {};
       });
 }

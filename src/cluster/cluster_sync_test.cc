@@ -9,7 +9,7 @@ namespace {
 const remote::Ssh kSsh{remote::SshOptions{}};
 
 StepNode node(const std::string& name, bool local = false) {
-  return {{name, "198.18.0.11"}, "linaro", local, std::nullopt};
+  return {{.name = name, .address = "198.18.0.11", .user = "linaro", .local = local}, std::nullopt};
 }
 
 NodeChanges hosts_change() {
@@ -25,10 +25,10 @@ TEST(UpdateFilesJob, ThePasswordGoesOnlyToTheNodesBeingAdded) {
 
   for (const auto& other : {node("master", true), node("worker001")}) {
     auto spec = update_files_job(kSsh, other, hosts_change(), sudo);
-    EXPECT_EQ(spec.input, "") << other.node.name;
+    EXPECT_EQ(spec.input, "") << other.name();
     const std::string& script = spec.argv.back();  // sh -c SCRIPT, or ssh ... SCRIPT
-    EXPECT_EQ(script.find("sudo -S"), std::string::npos) << other.node.name;
-    EXPECT_NE(script.find("sudo -n sh -c"), std::string::npos) << other.node.name;
+    EXPECT_EQ(script.find("sudo -S"), std::string::npos) << other.name();
+    EXPECT_NE(script.find("sudo -n sh -c"), std::string::npos) << other.name();
   }
 }
 

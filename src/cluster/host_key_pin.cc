@@ -71,7 +71,7 @@ Result<HostKeys> scanned_keys(std::string_view keyscan_output) {
 Result<std::map<std::string, HostKeys>> scan_host_keys(const std::vector<std::string>& addresses,
                                                        const remote::FanOutOptions& fan) {
   std::vector<remote::Job> jobs;
-  for (const auto& address : addresses) jobs.push_back({address, keyscan_job(address)});
+  for (const auto& address : addresses) jobs.push_back({remote::target_at(address), keyscan_job(address)});
   auto runs = remote::FanOut(fan).collect(jobs);
   std::map<std::string, HostKeys> out;
   for (std::size_t i = 0; i < runs.size() && i < addresses.size(); ++i) {

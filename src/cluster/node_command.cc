@@ -10,8 +10,8 @@
 namespace beowulf::cluster {
 
 remote::Job command_job(const remote::Ssh& ssh, const Node& node, const std::string& command) {
-  if (node.role == Role::master) return {node.name, sys::ProcessSpec{.argv = {"sh", "-c", command}}};
-  return {node.name, ssh.run(remote::target_of(node).ssh(), command)};
+  remote::Target target = remote::target_of(node);
+  return {target, ssh.run(target, command)};
 }
 
 namespace {
@@ -30,24 +30,16 @@ bool same_file(const std::string& source, const std::string& destination) {
 
 std::optional<remote::Job> push_job(const remote::Ssh& ssh, const Node& node, const std::vector<std::string>& sources,
                                     const std::string& destination, bool recursive) {
-  if (node.role != Role::master) return remote::Job{node.name, ssh.copy_to(remote::target_of(node).ssh(), sources, destination, recursive)};
-  if (std::all_of(sources.begin(), sources.end(), [&](const auto& s) { return same_file(s, destination); }))
+  remote::Target target = remote::target_of(node);
+  if (target.local && std::all_of(sources.begin(), sources.end(), [&](const auto& s) { return same_file(s, destination); }))
     return std::nullopt;
-  std::vector<std::string> argv = {"cp", "-p"};
-  if (recursive) argv.push_back("-r");
-  argv.push_back("--");
-  argv.insert(argv.end(), sources.begin(), sources.end());
-  argv.push_back(destination);
-  return remote::Job{node.name, sys::ProcessSpec{.argv = std::move(argv)}};
+  return remote::Job{target, ssh.copy_to(target, sources, destination, recursive)};
 }
 
 remote::Job pull_job(const remote::Ssh& ssh, const Node& node, const std::string& source, const std::string& directory,
                      bool recursive) {
-  if (node.role != Role::master) return {node.name, ssh.copy_from(remote::target_of(node).ssh(), source, directory, recursive)};
-  std::vector<std::string> argv = {"cp", "-p"};
-  if (recursive) argv.push_back("-r");
-  argv.insert(argv.end(), {"--", source, directory});
-  return {node.name, sys::ProcessSpec{.argv = std::move(argv)}};
+  remote::Target target = remote::target_of(node);
+  return {target, ssh.copy_from(target, source, directory, recursive)};
 }
 
 int exit_status(const remote::Outcome& outcome) {

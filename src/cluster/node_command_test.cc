@@ -26,7 +26,7 @@ Outcome exited(int code) { return Outcome{EventKind::exited, code, 0, {}, 5ms}; 
 
 TEST(NodeCommand, AWorkerRunsOverSshAsItsUser) {
   auto job = command_job(ssh, worker, "uname -r");
-  EXPECT_EQ(job.node, "worker003");
+  EXPECT_EQ(job.target.name, "worker003");
   EXPECT_EQ(job.spec.argv.front(), "ssh");
   EXPECT_THAT(job.spec.argv, ::testing::Contains("198.18.0.13"));
   EXPECT_EQ(job.spec.argv.back(), "uname -r");

@@ -6,9 +6,17 @@
 
 namespace beowulf::cluster {
 
-std::string StepNode::label() const { return target().label(); }
+std::vector<StepNode> step_nodes(const std::vector<Node>& nodes) {
+  std::vector<StepNode> out;
+  for (const Node& n : nodes) out.push_back(StepNode{remote::target_of(n)});
+  return out;
+}
 
-remote::Target StepNode::target() const { return {node.name, node.address, user, 22, local}; }
+std::vector<StepNode*> pointers(std::vector<StepNode>& nodes) {
+  std::vector<StepNode*> out;
+  for (auto& n : nodes) out.push_back(&n);
+  return out;
+}
 
 void StepNode::fail(std::string_view step, std::string what, std::string hint) {
   error = Error{fmt::format("{}: {}", step, what), label(), std::move(hint)};
@@ -23,7 +31,7 @@ void run_step(std::vector<StepNode*> nodes, std::string_view step, const remote:
     auto spec = job(*n);
     if (!spec) continue;
     running.push_back(n);
-    jobs.push_back({n->node.name, std::move(*spec)});
+    jobs.push_back({n->target, std::move(*spec)});
   }
   if (jobs.empty()) return;
   auto runs = remote::FanOut(options).collect(jobs);
@@ -33,7 +41,7 @@ void run_step(std::vector<StepNode*> nodes, std::string_view step, const remote:
     const auto& outcome = runs[i].outcome;
     bool finished = outcome.end == remote::EventKind::exited && outcome.signal == 0;
     if (!finished) {
-      Error e = remote::explain(runs[i], n.target(), {.timeout = options.timeout});
+      Error e = remote::explain(runs[i], n.target, {.timeout = options.timeout});
       n.fail(step, e.what, e.hint);
       continue;
     }
@@ -43,11 +51,6 @@ void run_step(std::vector<StepNode*> nodes, std::string_view step, const remote:
       n.error->node = n.label();
     }
   }
-}
-
-sys::ProcessSpec script_job(const remote::Ssh& ssh, const StepNode& node, const std::string& script) {
-  if (node.local) return sys::ProcessSpec{.argv = {"sh", "-c", script}};
-  return ssh.run({node.user, node.node.address}, script);
 }
 
 }  // namespace beowulf::cluster

@@ -9,29 +9,33 @@
 #include <string_view>
 #include <vector>
 
-#include "cluster/bootstrap_plan.h"
+#include "core/inventory.h"
 #include "core/result.h"
 #include "remote/explain.h"
 #include "remote/fan_out.h"
-#include "remote/ssh.h"
+#include "remote/target.h"
 
 namespace beowulf::cluster {
 
 /// A node a workflow acts on, and how far it got.
 struct StepNode {
-  NamedNode node;
-  std::string user;
-  bool local = false;          ///< the master itself: scripts run here with `sh -c`
+  remote::Target target;       ///< where its jobs run: over ssh, or here when it is the master
   std::optional<Error> error;  ///< the first failure: the node takes no further step
 
   /// "worker002 (198.18.0.12)".
-  std::string label() const;
-  /// Where its jobs run: over ssh as `user`, or here when `local`.
-  remote::Target target() const;
+  std::string label() const { return target.label(); }
+  const std::string& name() const { return target.name; }
   bool ok() const { return !error; }
   /// Records the failure of `step`: what "STEP: WHAT", node label(), hint.
   void fail(std::string_view step, std::string what, std::string hint = {});
 };
+
+/// One StepNode per node of `nodes`, each target made from the inventory's Node
+/// (remote::target_of: the master runs its steps here).
+std::vector<StepNode> step_nodes(const std::vector<Node>& nodes);
+
+/// Pointers to each of `nodes`, as run_step takes them.
+std::vector<StepNode*> pointers(std::vector<StepNode>& nodes);
 
 /// What a step runs on a node; nullopt: nothing to do there.
 using JobFor = std::function<std::optional<sys::ProcessSpec>(StepNode&)>;
@@ -43,8 +47,5 @@ using Check = std::function<Status(StepNode&, const remote::NodeRun&)>;
 /// signal fails the step with remote::explain()'s reason, without calling `check`.
 void run_step(std::vector<StepNode*> nodes, std::string_view step, const remote::FanOutOptions& options,
               const JobFor& job, const Check& check);
-
-/// The job that runs `script` on `node`: over `ssh` as node.user, or `sh -c` when local.
-sys::ProcessSpec script_job(const remote::Ssh& ssh, const StepNode& node, const std::string& script);
 
 }  // namespace beowulf::cluster

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "sys/process.h"
+#include "sys/temp_dir.h"
 
 namespace beowulf::cluster {
 namespace {
@@ -21,11 +22,6 @@ constexpr const char* kKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO+/x= linaro@
 
 class RemoteScript : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/beowulf-remote-script-XXXXXX";
-    home_ = mkdtemp(pattern);
-  }
-  void TearDown() override { fs::remove_all(home_); }
 
   sys::ProcessResult sh(const std::string& script, const std::string& input = {}) {
     auto r = sys::run({.argv = {"sh", "-c", script}, .env = {{"HOME", home_}}, .input = input});
@@ -45,7 +41,8 @@ class RemoteScript : public ::testing::Test {
     return st.st_mode & 07777;
   }
 
-  std::string home_;
+  sys::TempDir tmp_{"beowulf-remote-script"};
+  std::string home_ = tmp_.path();
 };
 
 TEST_F(RemoteScript, AuthorizesAKeyOnceWithTheModesSshdDemands) {

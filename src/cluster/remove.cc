@@ -19,16 +19,6 @@ remote::Ssh key_ssh() {
   return remote::Ssh(o);
 }
 
-std::vector<StepNode*> pointers(std::vector<StepNode>& nodes) {
-  std::vector<StepNode*> out;
-  for (auto& n : nodes) out.push_back(&n);
-  return out;
-}
-
-StepNode step_node(const Node& n, bool local = false) {
-  return {{n.name, n.address.str()}, n.user, local, std::nullopt};
-}
-
 /// Removes the beowulf blocks from the nodes' authorized_keys and known_hosts.
 void revoke(std::vector<StepNode>& nodes, const remote::Ssh& ssh, const remote::FanOutOptions& fan) {
   FactsByName facts;
@@ -36,7 +26,7 @@ void revoke(std::vector<StepNode>& nodes, const remote::Ssh& ssh, const remote::
   run_step(
       pointers(nodes), "revoke", fan,
       [&](StepNode& n) -> std::optional<sys::ProcessSpec> {
-        const NodeFacts& f = facts.at(n.node.name);
+        const NodeFacts& f = facts.at(n.name());
         NodeChanges changes;
         changes.read = {f.etc_hostname, f.etc_hosts, f.authorized_keys, f.known_hosts};
         auto keys = remove_block(f.authorized_keys.value_or(""), "~/.ssh/authorized_keys");
@@ -49,10 +39,10 @@ void revoke(std::vector<StepNode>& nodes, const remote::Ssh& ssh, const remote::
         if (*keys != f.authorized_keys.value_or("")) changes.authorized_keys = *keys;
         if (*known != f.known_hosts.value_or("")) changes.known_hosts = *known;
         if (changes.empty()) return std::nullopt;
-        return script_job(ssh, n, apply_script(changes));
+        return ssh.run(n.target, apply_script(changes));
       },
       [&](StepNode& n, const remote::NodeRun& run) -> Status {
-        if (!run.outcome.ok()) return remote::explain(run, n.target());
+        if (!run.outcome.ok()) return remote::explain(run, n.target);
         return {};
       });
 }
@@ -86,7 +76,7 @@ Result<RemoveReport> remove_nodes(const RemoveOptions& options) {
   if (!names.ok()) return names.error();
   auto inventory = sys::load_inventory(sys::inventory_path());
   if (!inventory.ok()) return inventory.error();
-  remote::FanOutOptions fan{options.fanout, options.timeout, options.cancel_fd, nullptr};
+  remote::FanOutOptions fan{options.fanout, options.timeout, options.cancel_fd, nullptr, options.transport};
   remote::Ssh ssh = key_ssh();
   if (Status s = remote::ensure_control_dir(remote::default_control_dir()); !s.ok()) return s.error();
 
@@ -94,15 +84,15 @@ Result<RemoveReport> remove_nodes(const RemoveOptions& options) {
   std::vector<StepNode> leaving;
   Inventory after = *inventory;
   for (const auto& name : *names) {
-    leaving.push_back(step_node(*inventory->find(name)));
+    leaving.push_back(StepNode{remote::target_of(*inventory->find(name))});
     after.remove(name);
   }
   if (options.revoke) revoke(leaving, ssh, fan);
-  for (const auto& n : leaving) report.removed.push_back({n.node.name, n.node.address, n.error});
+  for (const auto& n : leaving) report.removed.push_back({n.name(), n.target.address, n.error});
 
   std::vector<StepNode> members;
-  members.push_back(step_node(*after.master(), true));
-  for (const Node* w : after.workers()) members.push_back(step_node(*w));
+  members.push_back(StepNode{remote::target_of(*after.master())});  // runs its steps here
+  for (const Node* w : after.workers()) members.push_back(StepNode{remote::target_of(*w)});
   FactsByName facts;
   gather_facts(pointers(members), ssh, fan, "gather", facts);
   if (!members.front().ok()) return *members.front().error;

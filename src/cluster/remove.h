@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "remote/fan_out.h"
 
 namespace beowulf::cluster {
 
@@ -20,6 +21,7 @@ struct RemoveOptions {
   std::size_t fanout = 64;
   std::chrono::seconds timeout{60};
   int cancel_fd = -1;
+  const remote::Transport* transport = nullptr;  ///< a test's fake (remote/fake_transport.h); nullptr: ssh
 };
 
 struct RemovedNode {

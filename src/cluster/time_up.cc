@@ -10,10 +10,6 @@
 namespace beowulf::cluster {
 namespace {
 
-StepNode step_node(const Node& node) {
-  return StepNode{{node.name, node.address.str()}, node.user, node.role == Role::master, std::nullopt};
-}
-
 remote::FanOutOptions fan_options(const TimeOptions& options) {
   return {.fanout = options.fanout, .timeout = options.timeout, .cancel_fd = options.cancel_fd};
 }
@@ -22,8 +18,7 @@ remote::FanOutOptions fan_options(const TimeOptions& options) {
 
 std::vector<TimeUpNode> time_up(const Inventory& inventory, const std::vector<Node>& members, const remote::Ssh& ssh,
                                 const TimeOptions& options) {
-  std::vector<StepNode> nodes;
-  for (const auto& m : members) nodes.push_back(step_node(m));
+  std::vector<StepNode> nodes = step_nodes(members);
   std::vector<TimeUpResult> results(members.size());
   auto run_role = [&](Role role) {
     std::vector<StepNode*> chosen;
@@ -33,10 +28,10 @@ std::vector<TimeUpNode> time_up(const Inventory& inventory, const std::vector<No
         chosen, "chrony", fan_options(options),
         [&](StepNode& n) -> std::optional<sys::ProcessSpec> {
           const Node& node = members[&n - nodes.data()];
-          return script_job(ssh, n, sudo_n_script(time_up_script(chrony_plan(inventory, node))));
+          return ssh.run(n.target, sudo_n_script(time_up_script(chrony_plan(inventory, node))));
         },
         [&](StepNode& n, const remote::NodeRun& run) -> Status {
-          if (!run.outcome.ok()) return remote::explain(run, n.target());
+          if (!run.outcome.ok()) return remote::explain(run, n.target);
           results[&n - nodes.data()] = parse_time_up(run.out);
           return {};
         });

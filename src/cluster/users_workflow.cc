@@ -68,12 +68,6 @@ std::string inventory_for(const Inventory& inventory, const std::string& user) {
   return write_inventory(copy);
 }
 
-std::vector<StepNode> step_nodes(const std::vector<Node>& members) {
-  std::vector<StepNode> out;
-  for (const auto& m : members) out.push_back({{m.name, m.address.str()}, m.user, m.role == Role::master, std::nullopt});
-  return out;
-}
-
 /// Runs the root script `script_for(node index)` on every member through `sudo -n` (no
 /// sudo password goes anywhere), `input` on its stdin; one UsersNode each.
 std::vector<UsersNode> run_as_root(const std::vector<Node>& members, const remote::Ssh& ssh, const std::string& input,
@@ -82,14 +76,12 @@ std::vector<UsersNode> run_as_root(const std::vector<Node>& members, const remot
   std::vector<StepNode> nodes = step_nodes(members);
   std::vector<UsersNode> out;
   for (const auto& m : members) out.push_back({m.name, m.address.str(), {}, std::nullopt});
-  std::vector<StepNode*> pointers;
-  for (auto& n : nodes) pointers.push_back(&n);
   run_step(
-      pointers, "users", fan_options(options),
+      pointers(nodes), "users", fan_options(options),
       [&](StepNode& n) -> std::optional<sys::ProcessSpec> {
         auto script = script_for(&n - nodes.data());
         if (!script) return std::nullopt;
-        auto spec = script_job(ssh, n, sudo_n_script(*script));
+        auto spec = ssh.run(n.target, sudo_n_script(*script));
         spec.input = input;
         return spec;
       },
@@ -97,7 +89,7 @@ std::vector<UsersNode> run_as_root(const std::vector<Node>& members, const remot
         std::istringstream lines(run.out);
         for (std::string line; std::getline(lines, line);)
           if (line.starts_with("change ")) out[&n - nodes.data()].changes.push_back(line.substr(7));
-        if (!run.outcome.ok()) return remote::explain(run, n.target());
+        if (!run.outcome.ok()) return remote::explain(run, n.target);
         return {};
       });
   for (std::size_t i = 0; i < nodes.size(); ++i) out[i].error = nodes[i].error;

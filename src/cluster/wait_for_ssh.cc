@@ -28,7 +28,7 @@ std::vector<bool> wait_for_ssh(const std::vector<std::string>& addresses, const 
     std::vector<std::size_t> asked;
     for (std::size_t i = 0; i < addresses.size(); ++i)
       if (!up[i]) {
-        jobs.push_back({addresses[i], keyscan_job(addresses[i])});
+        jobs.push_back({remote::target_at(addresses[i]), keyscan_job(addresses[i])});
         asked.push_back(i);
       }
     auto runs = remote::FanOut({.fanout = 64, .timeout = std::chrono::seconds(15), .cancel_fd = options.cancel_fd})

@@ -9,7 +9,6 @@
 #include <future>
 #include <sstream>
 
-#include "remote/control_socket.h"
 #include "remote/explain.h"
 #include "remote/fan_out.h"
 #include "remote/mux_session.h"
@@ -80,22 +79,18 @@ remote::NodeRun as_node_run(const Node& node, remote::MuxRun&& run) {
 /// process at all), with the ssh client where there is none (which opens one).
 std::vector<remote::NodeRun> run_on_each(const std::vector<const Node*>& nodes, const remote::Ssh& ssh,
                                          const std::string& command, const SyncOptions& options) {
-  const auto& settings = ssh.settings();
-  bool sockets_known = settings.multiplex && settings.config_file.empty();
-  std::string here = remote::local_host_name();
   std::vector<remote::MuxJob> over_sockets;
-  for (const Node* node : nodes)
-    over_sockets.push_back(
-        {sockets_known ? remote::control_socket(settings.control_dir, remote::target_of(*node).ssh(), here) : "", command});
-  auto muxed = remote::run_over_masters(over_sockets, options.timeout, options.cancel_fd);
+  for (const Node* node : nodes) over_sockets.push_back({remote::target_of(*node), command});
+  auto muxed = remote::run_over_masters(ssh, over_sockets, options.timeout, options.cancel_fd);
   std::vector<remote::Job> with_ssh;
   std::vector<std::size_t> which;
   for (std::size_t i = 0; i < nodes.size(); ++i)
     if (muxed[i].end == remote::MuxEnd::no_master) {
-      with_ssh.push_back({nodes[i]->name, ssh.run(remote::target_of(*nodes[i]).ssh(), command)});
+      remote::Target target = remote::target_of(*nodes[i]);
+      with_ssh.push_back({target, ssh.run(target, command)});
       which.push_back(i);
     }
-  auto ran = remote::FanOut({.timeout = options.timeout, .cancel_fd = options.cancel_fd}).collect(with_ssh);
+  auto ran = remote::FanOut({.fanout = options.fanout, .timeout = options.timeout, .cancel_fd = options.cancel_fd}).collect(with_ssh);
   std::vector<remote::NodeRun> runs;
   for (std::size_t i = 0; i < nodes.size(); ++i) runs.push_back(as_node_run(*nodes[i], std::move(muxed[i])));
   for (std::size_t k = 0; k < which.size(); ++k) runs[which[k]] = std::move(ran[k]);
@@ -110,12 +105,13 @@ std::vector<remote::NodeRun> send_to(const std::vector<const Node*>& group, cons
   std::vector<remote::Job> copies;
   std::vector<remote::NodeRun> runs;
   for (const Node* node : group) {
-    auto spec = ssh.run(remote::target_of(*node).ssh(), unpack_command());
+    remote::Target target = remote::target_of(*node);
+    auto spec = ssh.run(target, unpack_command());
     spec.input = bytes;
-    copies.push_back({node->name, std::move(spec)});
+    copies.push_back({target, std::move(spec)});
     runs.push_back({node->name, {}, {}, {}});
   }
-  auto outcomes = remote::FanOut({.cancel_fd = options.cancel_fd}).run(copies, [&](const remote::Event& e) {
+  auto outcomes = remote::FanOut({.fanout = options.fanout, .cancel_fd = options.cancel_fd}).run(copies, [&](const remote::Event& e) {
     if (e.kind == remote::EventKind::err_line) runs[e.job].err += std::string(e.text) + "\n";
     if (e.kind != remote::EventKind::started && e.kind != remote::EventKind::out_line &&
         e.kind != remote::EventKind::err_line)

@@ -73,6 +73,7 @@ Result<std::string> resolve_program(const std::string& program);
 struct SyncOptions {
   bool copy = true;                                ///< false (--no-sync): compare and send nothing
   std::chrono::milliseconds timeout{15000};        ///< per node: a node slower than this does not answer
+  std::size_t fanout = 64;                         ///< ssh clients and copies at once
   int cancel_fd = -1;
   /// Called as each node's copy ends: bytes sent so far, and in all (every node's copy
   /// counted); not called when nothing is sent.

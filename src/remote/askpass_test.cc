@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "sys/process.h"
+#include "sys/temp_dir.h"
 
 namespace beowulf::remote {
 namespace {
@@ -37,8 +38,6 @@ TEST(PasswordPrompt, IsTheOnlyQuestionAnswered) {
 class AskpassTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string templ = (std::filesystem::temp_directory_path() / "askpass_test.XXXXXX").string();
-    dir_ = mkdtemp(templ.data());
     fake_ssh_ = (dir_ / "fake-ssh").string();
     std::ofstream(fake_ssh_) << "#!/bin/bash\n"
                                 "for fd in /proc/$$/fd/*; do n=${fd##*/}\n"
@@ -50,7 +49,6 @@ class AskpassTest : public ::testing::Test {
                                 "printf 'status=%s fds=%s answer=[%s]\\n' \"$?\" \"$inherited\" \"$answer\"\n";
     chmod(fake_ssh_.c_str(), 0755);
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   std::unique_ptr<AskpassServer> server(std::size_t max_answers = 1) {
     auto started = AskpassServer::start(kPassword, {.helper = kHelper, .max_answers = max_answers,
@@ -65,7 +63,8 @@ class AskpassTest : public ::testing::Test {
     return r.ok() ? *r : sys::ProcessResult{};
   }
 
-  std::filesystem::path dir_;
+  sys::TempDir tmp_{"askpass_test"};
+  std::filesystem::path dir_ = tmp_.path();
   std::string fake_ssh_;
 };
 

@@ -8,7 +8,7 @@
 
 namespace beowulf::remote {
 
-std::string control_socket(const std::string& dir, const SshTarget& target, std::string_view local_host) {
+std::string control_socket(const std::string& dir, const Target& target, std::string_view local_host) {
   if (target.user.empty()) return {};
   std::string host = target.address;  // ssh compares host names lower-cased
   for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

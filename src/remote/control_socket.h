@@ -6,13 +6,13 @@
 #include <string>
 #include <string_view>
 
-#include "remote/ssh.h"
+#include "remote/target.h"
 
 namespace beowulf::remote {
 
 /// DIR/%C for `target` as seen from `local_host` (gethostname's answer); empty when
 /// `target` names no user (ssh would pick one from its config: not known here).
-std::string control_socket(const std::string& dir, const SshTarget& target, std::string_view local_host);
+std::string control_socket(const std::string& dir, const Target& target, std::string_view local_host);
 
 /// This machine's host name as ssh sees it (gethostname); empty when it cannot be read.
 std::string local_host_name();

@@ -9,7 +9,7 @@ namespace {
 
 // The socket must be the one the system's ssh itself uses (mpiexec's ssh shares it):
 // ask `ssh -G`, which prints its settings and connects nowhere.
-std::string ssh_says(const SshTarget& t) {
+std::string ssh_says(const Target& t) {
   auto r = sys::run({.argv = {"ssh", "-G", "-F", "/dev/null", "-o", "ControlPath=/sockets/%C", "-p",
                               std::to_string(t.port), "-l", t.user, t.address}});
   if (!r.ok()) return "ssh did not run";
@@ -20,21 +20,21 @@ std::string ssh_says(const SshTarget& t) {
 }
 
 TEST(ControlSocket, IsTheOneSshNamesForTheSameNode) {
-  for (const SshTarget& t : {SshTarget{"linaro", "198.18.0.12", 22}, SshTarget{"pi", "Worker001", 2222}})
+  for (const Target& t : {Target{.address = "198.18.0.12", .user = "linaro"}, Target{.address = "Worker001", .user = "pi", .port = 2222}})
     EXPECT_EQ(control_socket("/sockets", t, local_host_name()), ssh_says(t)) << t.address;
 }
 
 TEST(ControlSocket, DependsOnEveryPartOfTheConnection) {
-  SshTarget t{"linaro", "198.18.0.12", 22};
+  Target t{.address = "198.18.0.12", .user = "linaro"};
   std::string base = control_socket("/s", t, "master");
   EXPECT_EQ(base.size(), 3 + 40u);
   EXPECT_NE(control_socket("/s", t, "other"), base);
-  EXPECT_NE(control_socket("/s", {"root", "198.18.0.12", 22}, "master"), base);
-  EXPECT_NE(control_socket("/s", {"linaro", "198.18.0.13", 22}, "master"), base);
-  EXPECT_NE(control_socket("/s", {"linaro", "198.18.0.12", 23}, "master"), base);
+  EXPECT_NE(control_socket("/s", {.address = "198.18.0.12", .user = "root"}, "master"), base);
+  EXPECT_NE(control_socket("/s", {.address = "198.18.0.13", .user = "linaro"}, "master"), base);
+  EXPECT_NE(control_socket("/s", {.address = "198.18.0.12", .user = "linaro", .port = 23}, "master"), base);
 }
 
-TEST(ControlSocket, IsUnknownWithoutAUser) { EXPECT_EQ(control_socket("/s", {"", "198.18.0.12", 22}, "m"), ""); }
+TEST(ControlSocket, IsUnknownWithoutAUser) { EXPECT_EQ(control_socket("/s", {.address = "198.18.0.12"}, "m"), ""); }
 
 }  // namespace
 }  // namespace beowulf::remote

@@ -105,7 +105,7 @@ class Loop {
   };
 
   void emit(EventKind kind, std::size_t job, std::string_view text = {}, int exit_code = -1, int signal = 0) {
-    on_event_(Event{kind, job, jobs_[job].node, text, exit_code, signal});
+    on_event_(Event{kind, job, jobs_[job].target.name, text, exit_code, signal});
   }
 
   void start_more() {
@@ -280,7 +280,39 @@ class Loop {
 
 FanOut::FanOut(FanOutOptions options) : options_(options) {}
 
+namespace {
+
+/// Each line of `text` (lines ended by '\n') as an event of `kind`.
+void replay_lines(std::string_view text, EventKind kind, const std::function<void(EventKind, std::string_view)>& emit) {
+  for (std::size_t at = 0; at < text.size();) {
+    std::size_t end = std::min(text.find('\n', at), text.size());
+    emit(kind, text.substr(at, end - at));
+    at = end + 1;
+  }
+}
+
+/// What a Transport answered, as the events processes would have given.
+std::vector<Outcome> replayed(const std::vector<Job>& jobs, const std::vector<NodeRun>& runs,
+                              const FanOut::Callback& on_event) {
+  std::vector<Outcome> outcomes;
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    const Outcome& o = runs[i].outcome;
+    auto emit = [&](EventKind kind, std::string_view text) {
+      on_event(Event{kind, i, jobs[i].target.name, text, o.exit_code, o.signal});
+    };
+    if (o.end != EventKind::could_not_start && o.end != EventKind::cancelled) emit(EventKind::started, "");
+    replay_lines(runs[i].out, EventKind::out_line, emit);
+    replay_lines(runs[i].err, EventKind::err_line, emit);
+    emit(o.end, o.reason);
+    outcomes.push_back(o);
+  }
+  return outcomes;
+}
+
+}  // namespace
+
 std::vector<Outcome> FanOut::run(const std::vector<Job>& jobs, const Callback& on_event) const {
+  if (options_.transport != nullptr) return replayed(jobs, options_.transport->answer(jobs), on_event);
   return Loop(options_, jobs, on_event).run();
 }
 
@@ -291,7 +323,7 @@ std::vector<NodeRun> FanOut::collect(const std::vector<Job>& jobs) const {
     if (event.kind == EventKind::err_line) keep_line(runs[event.job].err, event.text);
   });
   for (std::size_t i = 0; i < jobs.size(); ++i) {
-    runs[i].node = jobs[i].node;
+    runs[i].node = jobs[i].target.name;
     runs[i].outcome = std::move(outcomes[i]);
   }
   return runs;

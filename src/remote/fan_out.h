@@ -33,14 +33,16 @@
 #include <string_view>
 #include <vector>
 
+#include "remote/target.h"
 #include "sys/clock.h"
 #include "sys/process.h"
 
 namespace beowulf::remote {
 
-/// One unit of work: the label events carry ("worker002") and what to run for it.
+/// One unit of work: the node it acts on (events carry its name, "worker002") and what
+/// to run for it (the transport's argv: remote/ssh.h).
 struct Job {
-  std::string node;
+  Target target;
   sys::ProcessSpec spec;
 };
 
@@ -57,7 +59,7 @@ enum class EventKind {
 struct Event {
   EventKind kind;
   std::size_t job = 0;     ///< index in the jobs given to run()
-  std::string_view node;   ///< that job's label
+  std::string_view node;   ///< that job's target's name
   std::string_view text;   ///< the line, or the reason; valid only during the callback
   int exit_code = -1;      ///< exited: its status, or -1 when a signal ended it
   int signal = 0;          ///< exited: the signal that ended it, 0 when it exited
@@ -81,11 +83,22 @@ struct NodeRun {
   std::string err;  ///< stderr lines, each ended by '\n', at most kMaxKept bytes
 };
 
+/// What answers the jobs instead of processes: a unit test's fake (remote/fake_transport.h),
+/// which starts no process and opens no socket. FanOut replays each NodeRun it answers as
+/// the contract's events: `started` (unless it could not start or was cancelled), its out
+/// lines, its err lines, then its end.
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  virtual std::vector<NodeRun> answer(const std::vector<Job>& jobs) const = 0;
+};
+
 struct FanOutOptions {
   std::size_t fanout = 64;                    ///< at most this many jobs in flight (0 counts as 1)
   std::chrono::milliseconds timeout{0};       ///< per job, from its start; 0: none
   int cancel_fd = -1;                         ///< readable: cancel everything; -1: never
   const sys::Clock* clock = nullptr;          ///< nullptr: sys::steady_clock()
+  const Transport* transport = nullptr;       ///< nullptr: run the jobs' processes
 };
 
 class FanOut {

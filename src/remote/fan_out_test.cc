@@ -1,4 +1,5 @@
 #include "remote/fan_out.h"
+#include "sys/temp_dir.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -18,18 +19,8 @@ using namespace std::chrono_literals;
 using ::testing::ElementsAre;
 using ::testing::UnorderedElementsAre;
 
-Job shell(std::string node, std::string script) { return Job{std::move(node), {.argv = {"sh", "-c", script}}}; }
+Job shell(std::string node, std::string script) { return Job{{.name = std::move(node)}, {.argv = {"sh", "-c", script}}}; }
 
-/// A temporary directory removed at the end of the test.
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    std::string templ = (std::filesystem::temp_directory_path() / "fan_out_test.XXXXXX").string();
-    path = mkdtemp(templ.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
 
 /// Per job, the kinds of its events in the order they came, and its lines.
 struct Recorder {
@@ -76,7 +67,7 @@ TEST(FanOut, NoJobsIsNoWork) {
 
 TEST(FanOut, EventsOfAJobStartWithStartedAndEndWithOneTerminalEvent) {
   Recorder record;
-  FanOut().run({shell("a", "echo x; echo y >&2"), shell("b", "exit 1"), Job{"c", {.argv = {"beowulf-no-such"}}}},
+  FanOut().run({shell("a", "echo x; echo y >&2"), shell("b", "exit 1"), Job{{.name = "c"}, {.argv = {"beowulf-no-such"}}}},
                std::ref(record));
   EXPECT_THAT(record.kinds["a"].front(), EventKind::started);
   EXPECT_THAT(record.kinds["a"].back(), EventKind::exited);
@@ -88,7 +79,7 @@ TEST(FanOut, EventsOfAJobStartWithStartedAndEndWithOneTerminalEvent) {
 
 TEST(FanOut, AJobThatCannotStartIsReportedAndTheOthersRun) {
   std::string reason;
-  auto outcomes = FanOut().run({Job{"ghost", {.argv = {"beowulf-no-such-program"}}}, shell("real", "true")},
+  auto outcomes = FanOut().run({Job{{.name = "ghost"}, {.argv = {"beowulf-no-such-program"}}}, shell("real", "true")},
                                [&](const Event& e) {
                                  if (e.kind == EventKind::could_not_start) reason = e.text;
                                });
@@ -117,9 +108,9 @@ TEST(FanOut, NeverRunsMoreThanFanoutJobsAtOnce) {
   // Each job logs its start, says "ready", then waits for the release file, logs its end.
   // The test releases them once `fanout` jobs are ready: so exactly that many overlap,
   // and the log proves no more ever did.
-  TempDir dir;
+  sys::TempDir dir("fan_out_test");
   const std::size_t fanout = 3;
-  std::string log = dir / "log", release = dir / "release";
+  std::string log = dir.path() + "/log", release = dir.path() + "/release";
   std::vector<Job> jobs;
   for (int i = 0; i < 10; ++i)
     jobs.push_back(shell("n" + std::to_string(i),
@@ -189,9 +180,9 @@ TEST(FanOut, AJobEndsWhenItsProcessExitsEvenIfItLeftABackgroundProcess) {
 TEST(FanOut, FeedsEachNodeItsOwnInput) {
   std::vector<Job> jobs;
   for (int i = 0; i < 5; ++i) {
-    jobs.push_back(Job{"n" + std::to_string(i), {.argv = {"cat"}, .input = "secret-" + std::to_string(i) + "\n"}});
+    jobs.push_back(Job{{.name = "n" + std::to_string(i)}, {.argv = {"cat"}, .input = "secret-" + std::to_string(i) + "\n"}});
   }
-  jobs.push_back(Job{"big", {.argv = {"wc", "-c"}, .input = std::string(300000, 'x')}});
+  jobs.push_back(Job{{.name = "big"}, {.argv = {"wc", "-c"}, .input = std::string(300000, 'x')}});
   auto runs = FanOut().collect(jobs);
   for (int i = 0; i < 5; ++i) EXPECT_EQ(runs[i].out, "secret-" + std::to_string(i) + "\n");
   EXPECT_EQ(runs[5].out, "300000\n");

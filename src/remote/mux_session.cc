@@ -229,12 +229,12 @@ void read_output(int& fd, std::string& into) {
 
 }  // namespace
 
-std::vector<MuxRun> run_over_masters(const std::vector<MuxJob>& jobs, std::chrono::milliseconds timeout,
-                                     int cancel_fd) {
+std::vector<MuxRun> run_over_masters(const Ssh& ssh, const std::vector<MuxJob>& jobs,
+                                     std::chrono::milliseconds timeout, int cancel_fd) {
   auto deadline = Clock::now() + timeout;
   std::vector<Session> sessions(jobs.size());
   for (std::size_t i = 0; i < jobs.size(); ++i)
-    if (!connect_master(sessions[i], jobs[i].socket)) sessions[i].fail(MuxEnd::no_master, "no master socket");
+    if (!connect_master(sessions[i], ssh.master_socket(jobs[i].target))) sessions[i].fail(MuxEnd::no_master, "no master socket");
   for (std::size_t i = 0; i < jobs.size(); ++i)
     if (!sessions[i].done && !open_session(sessions[i], jobs[i].command))
       sessions[i].fail(MuxEnd::no_master, "the master did not take the session");

@@ -9,7 +9,8 @@
 // Contract:
 // - Every job starts at once; the call returns when every job has ended, one MuxRun per
 //   job, in order. Nothing is printed.
-// - A job whose socket is missing, refuses the connection, speaks another protocol or
+// - A job's socket is the one `ssh` would use for its target (Ssh::master_socket).
+// - A job whose socket is missing or not known, refuses the connection, speaks another protocol or
 //   refuses the session ends `no_master` before anything ran on its node: run that job
 //   with the ssh client instead (which also makes a new master).
 // - Once its session opened, a job ends `exited` with the command's exit status and
@@ -23,10 +24,13 @@
 #include <string>
 #include <vector>
 
+#include "remote/ssh.h"
+#include "remote/target.h"
+
 namespace beowulf::remote {
 
 struct MuxJob {
-  std::string socket;   ///< the ControlMaster socket (control_socket()); empty: none known
+  Target target;        ///< the node: its socket is the one `ssh` would ride on (Ssh::master_socket)
   std::string command;  ///< one string, for the remote user's shell
 };
 
@@ -40,7 +44,7 @@ struct MuxRun {
   std::string reason;  ///< no_master, closed: why
 };
 
-std::vector<MuxRun> run_over_masters(const std::vector<MuxJob>& jobs, std::chrono::milliseconds timeout,
-                                     int cancel_fd = -1);
+std::vector<MuxRun> run_over_masters(const Ssh& ssh, const std::vector<MuxJob>& jobs,
+                                     std::chrono::milliseconds timeout, int cancel_fd = -1);
 
 }  // namespace beowulf::remote

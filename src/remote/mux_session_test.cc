@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <thread>
 
+#include "sys/temp_dir.h"
+
 namespace beowulf::remote {
 namespace {
 
@@ -20,9 +22,8 @@ class FakeMaster {
  public:
   enum class Behaviour { answer, refuse, hang };
 
-  explicit FakeMaster(Behaviour b) : behaviour_(b) {
-    path_ = std::filesystem::temp_directory_path() / ("mux-test-" + std::to_string(::getpid()) + "-" +
-                                                      std::to_string(counter_++));
+  /// Listens where `ssh` keeps the master socket of `target` (Ssh::master_socket).
+  FakeMaster(Behaviour b, const Ssh& ssh, const Target& target) : behaviour_(b), path_(ssh.master_socket(target)) {
     listener_ = ::socket(AF_UNIX, SOCK_STREAM, 0);
     sockaddr_un a{};
     a.sun_family = AF_UNIX;
@@ -123,12 +124,19 @@ class FakeMaster {
   std::string path_;
   int listener_ = -1;
   std::thread thread_;
-  static inline int counter_ = 0;
 };
 
-TEST(MuxSession, RunsTheCommandAndReturnsItsOutputAndStatus) {
-  FakeMaster master(FakeMaster::Behaviour::answer);
-  auto runs = run_over_masters({{master.path(), "sha256sum -- /a"}}, std::chrono::seconds(5));
+// Each test's sockets live in a folder of its own, named as ssh names them (%C).
+class MuxSession : public ::testing::Test {
+ protected:
+  static Target node(const std::string& address) { return {.name = address, .address = address, .user = "linaro"}; }
+  sys::TempDir sockets_{"mux-test"};
+  Ssh ssh_{{.control_dir = sockets_.path()}};
+};
+
+TEST_F(MuxSession, RunsTheCommandAndReturnsItsOutputAndStatus) {
+  FakeMaster master(FakeMaster::Behaviour::answer, ssh_, node("198.18.0.11"));
+  auto runs = run_over_masters(ssh_, {{node("198.18.0.11"), "sha256sum -- /a"}}, std::chrono::seconds(5));
   ASSERT_EQ(runs.size(), 1u);
   EXPECT_EQ(runs[0].end, MuxEnd::exited);
   EXPECT_EQ(runs[0].exit_code, 3);
@@ -136,19 +144,24 @@ TEST(MuxSession, RunsTheCommandAndReturnsItsOutputAndStatus) {
   EXPECT_EQ(runs[0].err, "on stderr\n");
 }
 
-TEST(MuxSession, NoSocketOrARefusedSessionMeansNoMasterSoSshCanRunIt) {
-  FakeMaster refusing(FakeMaster::Behaviour::refuse);
-  auto runs = run_over_masters({{"/nonexistent/socket", "true"}, {"", "true"}, {refusing.path(), "true"}},
-                               std::chrono::seconds(5));
-  ASSERT_EQ(runs.size(), 3u);
+TEST_F(MuxSession, NoSocketOrARefusedSessionMeansNoMasterSoSshCanRunIt) {
+  FakeMaster refusing(FakeMaster::Behaviour::refuse, ssh_, node("198.18.0.13"));
+  Target no_user{.name = "worker002", .address = "198.18.0.12"};  // ssh's socket for it is not known here
+  Target master{.name = "master", .address = "198.18.0.10", .user = "linaro", .local = true};
+  auto runs = run_over_masters(
+      ssh_, {{node("198.18.0.11"), "true"}, {no_user, "true"}, {node("198.18.0.13"), "true"}, {master, "true"}},
+      std::chrono::seconds(5));
+  ASSERT_EQ(runs.size(), 4u);
   for (const auto& r : runs) EXPECT_EQ(r.end, MuxEnd::no_master) << r.reason;
   EXPECT_EQ(runs[2].reason, "the master refused the session: refused");
 }
 
-TEST(MuxSession, AMasterThatNeverAnswersTimesOutAndTheOthersFinish) {
-  FakeMaster slow(FakeMaster::Behaviour::hang), quick(FakeMaster::Behaviour::answer);
+TEST_F(MuxSession, AMasterThatNeverAnswersTimesOutAndTheOthersFinish) {
+  FakeMaster slow(FakeMaster::Behaviour::hang, ssh_, node("198.18.0.11"));
+  FakeMaster quick(FakeMaster::Behaviour::answer, ssh_, node("198.18.0.12"));
   auto start = std::chrono::steady_clock::now();
-  auto runs = run_over_masters({{slow.path(), "sleep 100"}, {quick.path(), "true"}}, std::chrono::milliseconds(300));
+  auto runs = run_over_masters(ssh_, {{node("198.18.0.11"), "sleep 100"}, {node("198.18.0.12"), "true"}},
+                               std::chrono::milliseconds(300));
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
   EXPECT_EQ(runs[0].end, MuxEnd::timed_out);
   EXPECT_EQ(runs[1].end, MuxEnd::exited);

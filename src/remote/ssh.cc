@@ -10,6 +10,7 @@
 
 #include <fmt/core.h>
 
+#include "remote/control_socket.h"
 #include "sys/paths.h"
 
 namespace beowulf::remote {
@@ -20,8 +21,16 @@ std::string config_value(const std::string& value) {
   return value.find_first_of(" \t") == std::string::npos ? value : "\"" + value + "\"";
 }
 
+/// `cp -p`, with -r when `recursive`, then "--": a copy on this machine.
+std::vector<std::string> local_copy(bool recursive) {
+  std::vector<std::string> argv = {"cp", "-p"};
+  if (recursive) argv.push_back("-r");
+  argv.push_back("--");
+  return argv;
+}
+
 /// scp's [user@]host: an IPv6 address needs brackets there.
-std::string scp_host(const SshTarget& target) {
+std::string scp_host(const Target& target) {
   std::string host = target.address.find(':') != std::string::npos ? "[" + target.address + "]" : target.address;
   return target.user.empty() ? host : target.user + "@" + host;
 }
@@ -78,7 +87,7 @@ std::vector<std::string> Ssh::command_line(const std::string& program) const {
   return argv;
 }
 
-std::vector<std::string> Ssh::scp_command_line(const SshTarget& target, bool recursive) const {
+std::vector<std::string> Ssh::scp_command_line(const Target& target, bool recursive) const {
   std::vector<std::string> argv = command_line(options_.scp_program);
   argv.insert(argv.end(), {"-p", "-P", std::to_string(target.port)});
   if (recursive) argv.push_back("-r");
@@ -86,7 +95,8 @@ std::vector<std::string> Ssh::scp_command_line(const SshTarget& target, bool rec
   return argv;
 }
 
-sys::ProcessSpec Ssh::run(const SshTarget& target, const std::string& command) const {
+sys::ProcessSpec Ssh::run(const Target& target, const std::string& command) const {
+  if (target.local) return sys::ProcessSpec{.argv = {"sh", "-c", command}};
   std::vector<std::string> argv = command_line(options_.ssh_program);
   argv.insert(argv.end(), {"-T", "-p", std::to_string(target.port)});
   if (!target.user.empty()) argv.insert(argv.end(), {"-l", target.user});
@@ -94,19 +104,24 @@ sys::ProcessSpec Ssh::run(const SshTarget& target, const std::string& command) c
   return sys::ProcessSpec{.argv = std::move(argv)};
 }
 
-sys::ProcessSpec Ssh::copy_to(const SshTarget& target, const std::vector<std::string>& sources,
+sys::ProcessSpec Ssh::copy_to(const Target& target, const std::vector<std::string>& sources,
                               const std::string& destination, bool recursive) const {
-  std::vector<std::string> argv = scp_command_line(target, recursive);
+  std::vector<std::string> argv = target.local ? local_copy(recursive) : scp_command_line(target, recursive);
   argv.insert(argv.end(), sources.begin(), sources.end());
-  argv.push_back(scp_host(target) + ":" + destination);
+  argv.push_back(target.local ? destination : scp_host(target) + ":" + destination);
   return sys::ProcessSpec{.argv = std::move(argv)};
 }
 
-sys::ProcessSpec Ssh::copy_from(const SshTarget& target, const std::string& source, const std::string& destination,
+sys::ProcessSpec Ssh::copy_from(const Target& target, const std::string& source, const std::string& destination,
                                 bool recursive) const {
-  std::vector<std::string> argv = scp_command_line(target, recursive);
-  argv.insert(argv.end(), {scp_host(target) + ":" + source, destination});
+  std::vector<std::string> argv = target.local ? local_copy(recursive) : scp_command_line(target, recursive);
+  argv.insert(argv.end(), {target.local ? source : scp_host(target) + ":" + source, destination});
   return sys::ProcessSpec{.argv = std::move(argv)};
+}
+
+std::string Ssh::master_socket(const Target& target) const {
+  if (!options_.multiplex || !options_.config_file.empty() || target.local) return {};
+  return control_socket(options_.control_dir, target, local_host_name());
 }
 
 std::string default_control_dir() { return sys::beowulf_home() + "/ssh"; }

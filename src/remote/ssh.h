@@ -20,6 +20,8 @@
 // - The remote command is one string, run by the remote user's shell: quote arguments
 //   with shell_quote()/shell_join().
 // - scp keeps modes and times (-p); its remote paths are taken literally (SFTP mode).
+// - A local target (the master: this machine) is not reached over ssh: its command runs
+//   here with `sh -c`, its copies with `cp -p`. This is the one place that says so.
 // - ssh exits 255 when ssh itself failed (scp exits 1, whatever failed): remote/explain.h
 //   reads that and its stderr in user terms.
 
@@ -30,16 +32,10 @@
 #include <vector>
 
 #include "core/result.h"
+#include "remote/target.h"
 #include "sys/process.h"
 
 namespace beowulf::remote {
-
-/// Where a node's sshd is and whom to log in as.
-struct SshTarget {
-  std::string user;     ///< empty: ssh's default (the config's, or ours)
-  std::string address;  ///< an IP address or a host name
-  int port = 22;
-};
 
 struct SshOptions {
   std::string control_dir;                     ///< ControlMaster sockets: default_control_dir()
@@ -60,17 +56,25 @@ class Ssh {
  public:
   explicit Ssh(SshOptions options = {});
 
-  /// The argv that runs `command` (one string, for the remote shell) on `target`.
-  sys::ProcessSpec run(const SshTarget& target, const std::string& command) const;
+  /// The argv that runs `command` (one string, for the remote shell) on `target`; `sh -c
+  /// COMMAND` when the target is local.
+  sys::ProcessSpec run(const Target& target, const std::string& command) const;
 
   /// The argv that copies local `sources` to `destination` on `target` (a directory
   /// when there are several sources), keeping modes; `recursive` copies directories.
-  sys::ProcessSpec copy_to(const SshTarget& target, const std::vector<std::string>& sources,
+  /// `cp -p` when the target is local.
+  sys::ProcessSpec copy_to(const Target& target, const std::vector<std::string>& sources,
                            const std::string& destination, bool recursive = false) const;
 
-  /// The argv that copies `source` on `target` to the local `destination`, keeping modes.
-  sys::ProcessSpec copy_from(const SshTarget& target, const std::string& source, const std::string& destination,
+  /// The argv that copies `source` on `target` to the local `destination`, keeping modes
+  /// (`cp -p` when the target is local).
+  sys::ProcessSpec copy_from(const Target& target, const std::string& source, const std::string& destination,
                              bool recursive = false) const;
+
+  /// The ControlMaster socket this transport's argv for `target` ride on; empty when it
+  /// is not known here: multiplexing off, a config file of its own, a local target, or
+  /// no user named.
+  std::string master_socket(const Target& target) const;
 
   /// The -o options every argv carries (for tests and for writing ~/.ssh/config).
   std::vector<std::string> options() const;
@@ -81,7 +85,7 @@ class Ssh {
   /// How every argv of ours starts: `program`, our config file (-F) and options().
   std::vector<std::string> command_line(const std::string& program) const;
   /// scp's: command_line(scp) with the port, modes kept, -r when `recursive`, then "--".
-  std::vector<std::string> scp_command_line(const SshTarget& target, bool recursive) const;
+  std::vector<std::string> scp_command_line(const Target& target, bool recursive) const;
 
   SshOptions options_;
 };

@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "sys/test_env.h"
+#include "sys/temp_dir.h"
 
 namespace beowulf::remote {
 namespace {
@@ -28,18 +29,13 @@ using ::testing::ElementsAreArray;
 class FakeSshTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string templ = (std::filesystem::temp_directory_path() / "ssh_test.XXXXXX").string();
-    dir_ = mkdtemp(templ.data());
     write_script("ssh", "printf '%s\\0' \"$@\" > \"$(dirname \"$0\")/argv\"\n"
                         "for last; do :; done\nexec sh -c \"$last\"\n");
     write_script("scp", "printf '%s\\0' \"$@\" > \"$(dirname \"$0\")/argv\"\n");
     old_path_ = std::getenv("PATH");
     setenv("PATH", (dir_.string() + ":" + old_path_).c_str(), 1);
   }
-  void TearDown() override {
-    setenv("PATH", old_path_.c_str(), 1);
-    std::filesystem::remove_all(dir_);
-  }
+  void TearDown() override { setenv("PATH", old_path_.c_str(), 1); }
 
   void write_script(const std::string& name, const std::string& body) {
     std::ofstream(dir_ / name) << "#!/bin/sh\n" << body;
@@ -57,11 +53,12 @@ class FakeSshTest : public ::testing::Test {
     return argv;
   }
 
-  std::filesystem::path dir_;
+  sys::TempDir tmp_{"ssh_test"};
+  std::filesystem::path dir_ = tmp_.path();
   std::string old_path_;
 };
 
-const SshTarget kNode{"linaro", "198.18.0.11", 22};
+const Target kNode{.name = "worker001", .address = "198.18.0.11", .user = "linaro"};
 
 SshOptions test_options() {
   SshOptions o;
@@ -98,7 +95,7 @@ TEST_F(FakeSshTest, FirstContactAllowsOnePasswordAndTrustsANewHostKeyOnly) {
       "-o", "ControlPath=/home/linaro/.beowulf/ssh/%C",
       "-o", "ControlPersist=10m",     "-o", "LogLevel=ERROR",
       "-T", "-p", "2222", "-l", "linaro", "--", "198.18.0.11", "true"};
-  EXPECT_THAT(recorded(Ssh(o).run({"linaro", "198.18.0.11", 2222}, "true")), ElementsAreArray(expected));
+  EXPECT_THAT(recorded(Ssh(o).run({.address = "198.18.0.11", .user = "linaro", .port = 2222}, "true")), ElementsAreArray(expected));
 }
 
 TEST_F(FakeSshTest, WithoutMultiplexingEveryCallIsAFreshLogin) {
@@ -124,9 +121,20 @@ TEST_F(FakeSshTest, CopyToKeepsModesAndNamesTheNodeLikeScp) {
 
 TEST_F(FakeSshTest, CopyFromBracketsAnIpv6AddressAndCanRecurse) {
   Ssh ssh(test_options());
-  auto argv = recorded(ssh.copy_from({"", "fd00::11", 22}, "/var/log/syslog", "out/worker001/", true));
+  auto argv = recorded(ssh.copy_from({.name = "worker001", .address = "fd00::11"}, "/var/log/syslog", "out/worker001/", true));
   std::vector<std::string> tail(argv.end() - 7, argv.end());
   EXPECT_THAT(tail, ElementsAreArray({"-p", "-P", "22", "-r", "--", "[fd00::11]:/var/log/syslog", "out/worker001/"}));
+}
+
+// The master is this machine: its work runs here, never over ssh to itself.
+TEST(Ssh, ALocalTargetRunsHereWithShAndCp) {
+  Ssh ssh(test_options());
+  Target master{.name = "master", .address = "198.18.0.10", .user = "linaro", .local = true};
+  EXPECT_THAT(ssh.run(master, "hostname").argv, ElementsAreArray({"sh", "-c", "hostname"}));
+  EXPECT_THAT(ssh.copy_to(master, {"a", "b"}, "/tmp/", true).argv,
+              ElementsAreArray({"cp", "-p", "-r", "--", "a", "b", "/tmp/"}));
+  EXPECT_THAT(ssh.copy_from(master, "/var/log/syslog", "out/master/").argv,
+              ElementsAreArray({"cp", "-p", "--", "/var/log/syslog", "out/master/"}));
 }
 
 TEST_F(FakeSshTest, NoArgvEverCarriesStrictHostKeyCheckingNo) {
@@ -236,8 +244,8 @@ TEST(ControlDir, LivesInBeowulfsOwnFolder) {
 }
 
 TEST(ControlDir, IsMadePrivate) {
-  std::string templ = (std::filesystem::temp_directory_path() / "ssh_test.XXXXXX").string();
-  std::filesystem::path root = mkdtemp(templ.data());
+  sys::TempDir tmp("ssh_test");
+  std::filesystem::path root = tmp.path();
   std::string dir = (root / ".beowulf/ssh").string();
   ASSERT_TRUE(ensure_control_dir(dir).ok());
   struct stat st {};
@@ -247,7 +255,6 @@ TEST(ControlDir, IsMadePrivate) {
   auto not_dir = ensure_control_dir((root / "file").string());
   ASSERT_FALSE(not_dir.ok());
   EXPECT_EQ(not_dir.error().message(), "make " + (root / "file").string() + ": Not a directory");
-  std::filesystem::remove_all(root);
 }
 
 TEST(ControlDir, DefaultsUnderHome) {

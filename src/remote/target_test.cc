@@ -9,9 +9,6 @@ TEST(Target, IsMadeOnceFromTheInventorysNode) {
   Target worker = target_of(Node{.name = "worker002", .address = *parse_ipv4("198.18.0.12"), .user = "linaro"});
   EXPECT_EQ(worker, (Target{"worker002", "198.18.0.12", "linaro", 22, false}));
   EXPECT_EQ(worker.label(), "worker002 (198.18.0.12)");
-  EXPECT_EQ(worker.ssh().address, "198.18.0.12");
-  EXPECT_EQ(worker.ssh().user, "linaro");
-  EXPECT_EQ(worker.ssh().port, 22);
 }
 
 TEST(Target, TheMasterIsThisMachine) {

@@ -1,4 +1,5 @@
 #include "sim/state.h"
+#include "sys/temp_dir.h"
 
 #include <gtest/gtest.h>
 
@@ -66,9 +67,8 @@ TEST(SimState, RefusesAnotherFileWithItsLine) {
 }
 
 TEST(StateLog, AppendsWholeLinesThatReadBack) {
-  char dir[] = "/tmp/beowulf-state-test-XXXXXX";
-  ASSERT_NE(mkdtemp(dir), nullptr);
-  std::string path = std::string(dir) + "/state";
+  sys::TempDir dir("beowulf-state-test");
+  std::string path = dir.path() + "/state";
   {
     auto log = StateLog::open(path);
     ASSERT_TRUE(log.ok());
@@ -84,8 +84,6 @@ TEST(StateLog, AppendsWholeLinesThatReadBack) {
   std::stringstream text;
   text << in.rdbuf();
   EXPECT_EQ(text.str(), "beowulf-sim 1\nnetns bwsim-a\nnetns bwsim-a-master\n");
-  std::remove(path.c_str());
-  rmdir(dir);
 }
 
 }  // namespace

@@ -8,27 +8,25 @@ namespace beowulf::slurm {
 
 remote::Job node_job(const remote::Ssh& ssh, const Node& node, const std::string& script, const std::string& input,
                      std::chrono::milliseconds timeout) {
-  sys::ProcessSpec spec = node.role == Role::master
-                              ? sys::ProcessSpec{.argv = {"sh", "-c", script}}
-                              : ssh.run({node.user, node.address.str()}, script);
+  remote::Target target = remote::target_of(node);
+  sys::ProcessSpec spec = ssh.run(target, script);
   spec.input = input;
   spec.timeout = timeout;
-  return {node.name, std::move(spec)};
+  return {target, std::move(spec)};
 }
 
-Error node_failure(const remote::Ssh& /*ssh*/, const Node& node, const remote::NodeRun& run, std::string_view step) {
+Error node_failure(const remote::Target& target, const remote::NodeRun& run, std::string_view step) {
   // A job that timed out ran for its timeout: its elapsed time says it.
-  Error e = remote::explain(run, remote::target_of(node), {.ran = remote::Ran::script, .timeout = run.outcome.elapsed});
+  Error e = remote::explain(run, target, {.ran = remote::Ran::script, .timeout = run.outcome.elapsed});
   e.what = fmt::format("{}: {}", step, e.what);
   return e;
 }
 
-std::vector<remote::NodeRun> run_on(const remote::Ssh& ssh, const std::vector<Node>& nodes,
-                                    const std::vector<remote::Job>& jobs, std::string_view step,
+std::vector<remote::NodeRun> run_on(const std::vector<remote::Job>& jobs, std::string_view step,
                                     const remote::FanOutOptions& options, std::vector<Error>& errors) {
   auto runs = remote::FanOut(options).collect(jobs);
   for (std::size_t i = 0; i < runs.size(); ++i)
-    if (!runs[i].outcome.ok()) errors.push_back(node_failure(ssh, nodes[i], runs[i], step));
+    if (!runs[i].outcome.ok()) errors.push_back(node_failure(jobs[i].target, runs[i], step));
   return runs;
 }
 

@@ -22,12 +22,11 @@ remote::Job node_job(const remote::Ssh& ssh, const Node& node, const std::string
 /// failure in user terms, sudo's refusal (a `sudo -n` that asked for a password: the
 /// line that gives the node's user password-less sudo), a timeout, or the last line on
 /// stderr.
-Error node_failure(const remote::Ssh& ssh, const Node& node, const remote::NodeRun& run, std::string_view step);
+Error node_failure(const remote::Target& target, const remote::NodeRun& run, std::string_view step);
 
-/// Runs `jobs` (job i on nodes[i]) at most `fanout` at once; a node whose run failed gets
-/// its node_failure() in `errors`.
-std::vector<remote::NodeRun> run_on(const remote::Ssh& ssh, const std::vector<Node>& nodes,
-                                    const std::vector<remote::Job>& jobs, std::string_view step,
+/// Runs `jobs` (each on its target) at most `fanout` at once; a node whose run failed
+/// gets its node_failure() in `errors`.
+std::vector<remote::NodeRun> run_on(const std::vector<remote::Job>& jobs, std::string_view step,
                                     const remote::FanOutOptions& options, std::vector<Error>& errors);
 
 }  // namespace beowulf::slurm

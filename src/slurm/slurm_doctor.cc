@@ -130,14 +130,14 @@ std::vector<DoctorFinding> slurm_doctor(const std::vector<Node>& nodes, const re
   std::vector<remote::Job> jobs;
   for (const auto& n : nodes) jobs.push_back(node_job(ssh, n, doctor_script(cred), {}, timeout));
   std::vector<Error> errors;
-  auto runs = run_on(ssh, nodes, jobs, "slurm checks", {.fanout = fanout, .cancel_fd = cancel_fd}, errors);
+  auto runs = run_on(jobs, "slurm checks", {.fanout = fanout, .cancel_fd = cancel_fd}, errors);
   std::vector<DoctorFinding> per_node;
   for (std::size_t i = 0; i < runs.size(); ++i) {
     if (runs[i].outcome.ok()) {
       auto found = judge_node(nodes[i], master_conf, runs[i].out);
       per_node.insert(per_node.end(), found.begin(), found.end());
     } else {
-      auto e = node_failure(ssh, nodes[i], runs[i], "slurm checks");
+      auto e = node_failure(jobs[i].target, runs[i], "slurm checks");
       per_node.push_back(fail("slurm-munge", nodes[i], e.what, e.hint));
     }
   }

@@ -19,7 +19,7 @@ DownReport slurm_down(const DownOptions& o) {
   auto script = down_script(on_virtual_node() ? Layout::virtual_cluster : Layout::boards, o.purge);
   std::vector<remote::Job> jobs;
   for (const auto& n : o.nodes) jobs.push_back(node_job(o.ssh, n, script));
-  auto runs = run_on(o.ssh, o.nodes, jobs, "stop Slurm", {.fanout = o.fanout, .cancel_fd = o.cancel_fd}, report.errors);
+  auto runs = run_on(jobs, "stop Slurm", {.fanout = o.fanout, .cancel_fd = o.cancel_fd}, report.errors);
   for (std::size_t i = 0; i < runs.size(); ++i) {
     if (!runs[i].outcome.ok()) continue;
     std::istringstream in(runs[i].out);

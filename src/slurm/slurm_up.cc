@@ -57,7 +57,7 @@ void probe(const UpOptions& o, const std::vector<Node>& nodes, std::vector<Probe
   auto users = submitters(o);
   for (const auto& n : nodes) jobs.push_back(node_job(o.ssh, n, probe_script(users, n.name == o.master.name)));
   window.before = wall_seconds();
-  auto runs = run_on(o.ssh, nodes, jobs, "probe", fan(o), errors);
+  auto runs = run_on(jobs, "probe", fan(o), errors);
   window.after = wall_seconds();
   for (std::size_t i = 0; i < runs.size(); ++i) {
     if (!runs[i].outcome.ok()) continue;
@@ -78,7 +78,7 @@ bool install_missing(const UpOptions& o, const std::vector<Probed>& probed, std:
   }
   if (jobs.empty()) return false;
   if (o.progress) o.progress(fmt::format("installing Slurm and munge on {} (apt-get)", folded(nodes)));
-  run_on(o.ssh, nodes, jobs, "install Slurm", fan(o), errors);
+  run_on(jobs, "install Slurm", fan(o), errors);
   return true;
 }
 
@@ -120,8 +120,7 @@ std::string done_lines(const std::string& out, std::string* key) {
 void apply(const UpOptions& o, const ConfPlan& plan, UpReport& report) {
   NodeSetup setup{slurm_conf(plan), cgroup_conf(plan.layout), plan.layout, true, is_compute(o, o.master)};
   if (o.progress) o.progress(fmt::format("configuring the controller {}", o.master.name));
-  std::vector<Node> master = {o.master};
-  auto runs = run_on(o.ssh, master, {node_job(o.ssh, o.master, apply_script(setup))},
+  auto runs = run_on({node_job(o.ssh, o.master, apply_script(setup))},
                      "set up Slurm", fan(o), report.errors);
   if (!report.errors.empty()) return;
   std::string key;
@@ -142,7 +141,7 @@ void apply(const UpOptions& o, const ConfPlan& plan, UpReport& report) {
   }
   if (jobs.empty()) return;
   if (o.progress) o.progress(fmt::format("configuring {}", folded(others)));
-  runs = run_on(o.ssh, others, jobs, "set up Slurm", fan(o), report.errors);
+  runs = run_on(jobs, "set up Slurm", fan(o), report.errors);
   for (std::size_t i = 0; i < runs.size(); ++i)
     if (auto done = done_lines(runs[i].out, nullptr); runs[i].outcome.ok() && !done.empty())
       report.changes.push_back(others[i].name + ": " + done);
