@@ -256,7 +256,7 @@ class TaskRunner {
       } catch (...) {
         slot.out.resize(at + std::size_t{j} * sizeof(Result));
         slot.finished += j;
-        throw_to_each_form(shared, slot, since, thrown_message());
+        end_array_with_error(shared, slot, since, thrown_message());
         const char* next = tasks + std::size_t{j + 1} * sizeof(Task);
         r = Reader(next, static_cast<std::size_t>(end - next));
         return k + j + 1;
@@ -268,8 +268,9 @@ class TaskRunner {
     return count;
   }
 
-  /// The results so far go out in kPlain form; the task that threw starts a kEach message.
-  static void throw_to_each_form(Shared& shared, Slot& slot, Clock::time_point& since, const std::string& error) {
+  /// A task of the array threw: the results before it go out in kPlain form, and its
+  /// error starts a kEach message for the rest of the batch.
+  static void end_array_with_error(Shared& shared, Slot& slot, Clock::time_point& since, const std::string& error) {
     if (slot.finished > 0) {
       std::lock_guard lock(shared.mutex);
       flush(shared, slot, since, kEach);
