@@ -35,6 +35,11 @@ std::string scp_host(const Target& target) {
   return target.user.empty() ? host : target.user + "@" + host;
 }
 
+/// `path` on `target` as a copy names it: as it is on this machine, [user@]host:path elsewhere.
+std::string copy_path(const Target& target, const std::string& path) {
+  return target.local ? path : scp_host(target) + ":" + path;
+}
+
 }  // namespace
 
 Ssh::Ssh(SshOptions options) : options_(std::move(options)) {
@@ -87,6 +92,10 @@ std::vector<std::string> Ssh::command_line(const std::string& program) const {
   return argv;
 }
 
+std::vector<std::string> Ssh::copy_command_line(const Target& target, bool recursive) const {
+  return target.local ? local_copy(recursive) : scp_command_line(target, recursive);
+}
+
 std::vector<std::string> Ssh::scp_command_line(const Target& target, bool recursive) const {
   std::vector<std::string> argv = command_line(options_.scp_program);
   argv.insert(argv.end(), {"-p", "-P", std::to_string(target.port)});
@@ -106,16 +115,16 @@ sys::ProcessSpec Ssh::run(const Target& target, const std::string& command) cons
 
 sys::ProcessSpec Ssh::copy_to(const Target& target, const std::vector<std::string>& sources,
                               const std::string& destination, bool recursive) const {
-  std::vector<std::string> argv = target.local ? local_copy(recursive) : scp_command_line(target, recursive);
+  std::vector<std::string> argv = copy_command_line(target, recursive);
   argv.insert(argv.end(), sources.begin(), sources.end());
-  argv.push_back(target.local ? destination : scp_host(target) + ":" + destination);
+  argv.push_back(copy_path(target, destination));
   return sys::ProcessSpec{.argv = std::move(argv)};
 }
 
 sys::ProcessSpec Ssh::copy_from(const Target& target, const std::string& source, const std::string& destination,
                                 bool recursive) const {
-  std::vector<std::string> argv = target.local ? local_copy(recursive) : scp_command_line(target, recursive);
-  argv.insert(argv.end(), {target.local ? source : scp_host(target) + ":" + source, destination});
+  std::vector<std::string> argv = copy_command_line(target, recursive);
+  argv.insert(argv.end(), {copy_path(target, source), destination});
   return sys::ProcessSpec{.argv = std::move(argv)};
 }
 

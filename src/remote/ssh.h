@@ -86,6 +86,8 @@ class Ssh {
   std::vector<std::string> command_line(const std::string& program) const;
   /// scp's: command_line(scp) with the port, modes kept, -r when `recursive`, then "--".
   std::vector<std::string> scp_command_line(const Target& target, bool recursive) const;
+  /// scp's, or `cp -p` for a local target.
+  std::vector<std::string> copy_command_line(const Target& target, bool recursive) const;
 
   SshOptions options_;
 };
