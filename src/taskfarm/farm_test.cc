@@ -108,6 +108,16 @@ TEST_F(FarmTest, AStragglerIsGivenToAnIdleWorkerAndTheFirstResultWins) {
   EXPECT_THAT(r.out, HasSubstr(expected_sum(20) + "errors = 0\nrun 20, from journal 0, reissued 1,"));
 }
 
+TEST_F(FarmTest, AStragglersFirstRunAnsweringDuringTheCallIsNotDeliveredAgain) {
+  // Task 3's first run sleeps 2 s and an idle worker runs a copy of its batch; task 10
+  // takes 3 s on every run, so the call is still going when that first run answers.
+  auto r = run_probe(4, {"--tasks", "20", "--each", "--straggler", "3", "--slow", "10", "--marker",
+                         (dir_ / "marker").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const auto& [task, lines] : task_lines(r.out)) EXPECT_EQ(lines, 1) << "task " << task;
+  EXPECT_THAT(r.out, HasSubstr(expected_sum(20) + "errors = 0\nrun 20, from journal 0, reissued "));
+}
+
 TEST_P(FarmRanks, ARerunWithTheSameJournalSkipsWhatIsDone) {
   auto first = run_probe(GetParam(), {"--tasks", "50", "--journal", journal_, "--fail-every", "7"});
   ASSERT_EQ(first.exit_code, 0) << first.err;

@@ -12,6 +12,7 @@
 //   --master-fails  the master throws after 5 results (with --each), caught in main
 //   --threads T   task threads per rank       --timeout S   per-task timeout in seconds
 //   --hang I      task I never returns (with --marker FILE: only its first run)
+//   --slow I      task I sleeps 3 s on every run
 //   --key K       the journal's key           --as-double   the result is i * 100.0 (a double)
 //   --two-farms   a second farm (i -> i + 1) alive at once; prints its sum as "sum2 = S"
 //   --fake-layout-rank R   rank R claims another layout of the types (handshake test)
@@ -46,7 +47,7 @@ struct Args {
   std::string journal, pids, marker;
   bool each = false, progress = false, master_fails = false;
   std::uint64_t fail_every = 0;
-  std::int64_t straggler = -1, hang = -1;
+  std::int64_t straggler = -1, hang = -1, slow = -1;
   std::size_t threads = 0, max_message = 0, result_bytes = 0;
   double timeout = 0;
   std::string key;
@@ -81,6 +82,7 @@ Args parse(int argc, char** argv) {
     else if (arg == "--threads") a.threads = std::strtoull(next, nullptr, 10);
     else if (arg == "--timeout") a.timeout = std::atof(next);
     else if (arg == "--hang") a.hang = std::atoll(next);
+    else if (arg == "--slow") a.slow = std::atoll(next);
     else if (arg == "--key") a.key = next;
     else if (arg == "--fake-layout-rank") a.fake_layout_rank = std::atoi(next);
     else if (arg == "--max-message") a.max_message = std::strtoull(next, nullptr, 10);
@@ -192,6 +194,7 @@ int run(beowulf::mpi::Session& mpi, const Args& args) {
   auto task = [&](const std::uint64_t& i) -> std::uint64_t {
     if (static_cast<std::int64_t>(i) == args.straggler && first_run(args))
       std::this_thread::sleep_for(std::chrono::seconds(2));
+    if (static_cast<std::int64_t>(i) == args.slow) std::this_thread::sleep_for(std::chrono::seconds(3));
     if (static_cast<std::int64_t>(i) == args.hang && (args.marker.empty() || first_run(args)))
       for (;;) std::this_thread::sleep_for(std::chrono::hours(1));
     if (args.ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(args.ms));

@@ -37,13 +37,23 @@ struct TaskFunction {
  private:
   template <typename F>
   static Array array_of(F fn) {
+    // The count lives in a local and reaches `done` only when the loop ends or a task
+    // throws: stored through the reference each time, it would keep the compiler from
+    // turning the loop over a lambda's body into a plain copy.
     return [fn = std::move(fn)](const char* tasks, char* results, std::uint32_t n, std::uint32_t& done) mutable {
-      for (; done < n; ++done) {
-        Task task;
-        std::memcpy(&task, tasks + std::size_t{done} * sizeof(Task), sizeof(Task));
-        Result result = fn(std::as_const(task));
-        std::memcpy(results + std::size_t{done} * sizeof(Result), &result, sizeof(Result));
+      std::uint32_t k = done;
+      try {
+        for (; k < n; ++k) {
+          Task task;
+          std::memcpy(&task, tasks + std::size_t{k} * sizeof(Task), sizeof(Task));
+          Result result = fn(std::as_const(task));
+          std::memcpy(results + std::size_t{k} * sizeof(Result), &result, sizeof(Result));
+        }
+      } catch (...) {
+        done = k;
+        throw;
       }
+      done = n;
     };
   }
 };
