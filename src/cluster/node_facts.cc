@@ -54,7 +54,7 @@ Result<NodeFacts> parse_node_facts(std::string_view output) {
     std::optional<std::string> content;
     if (value != "-") {
       if (value.empty() || value[0] != '=' || !(content = base64_decode(value.substr(1))))
-        return Error{fmt::format("gather: malformed line for '{}' in the node's answer", key)};
+        return Error{fmt::format("malformed line for '{}' in the node's answer", key)};
     }
     if (key == "etc_hostname") facts.etc_hostname = content;
     else if (key == "etc_hosts") facts.etc_hosts = content;
@@ -67,8 +67,8 @@ Result<NodeFacts> parse_node_facts(std::string_view output) {
         if (auto pk = public_key_of(k); !pk.empty()) facts.host_keys.push_back(pk);
     }
   }
-  if (facts.user_key.empty()) return Error{"gather: no user key in the node's answer"};
-  if (facts.host_keys.empty()) return Error{"gather: no ssh host key in /etc/ssh on the node"};
+  if (facts.user_key.empty()) return Error{"no user key in the node's answer"};
+  if (facts.host_keys.empty()) return Error{"no ssh host key in /etc/ssh on the node"};
   return facts;
 }
 

@@ -24,7 +24,7 @@ struct NodeFacts {
 };
 
 /// Parses gather_script()'s output. Fails when a line is malformed or the user's key is
-/// missing ("gather: no user key in the node's answer").
+/// missing ("no user key in the node's answer"; the step that ran it puts its name in front).
 Result<NodeFacts> parse_node_facts(std::string_view output);
 
 /// "TYPE BASE64" of a public key line (options and comment dropped), or empty when the

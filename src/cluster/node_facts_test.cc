@@ -29,10 +29,10 @@ TEST(NodeFacts, ParsesTheGatherAnswer) {
 }
 
 TEST(NodeFacts, RefusesAMalformedAnswer) {
-  EXPECT_EQ(parse_node_facts("etc_hosts =%%%\n").error().what, "gather: malformed line for 'etc_hosts' in the node's answer");
-  EXPECT_EQ(parse_node_facts("hostname x\n").error().what, "gather: no user key in the node's answer");
+  EXPECT_EQ(parse_node_facts("etc_hosts =%%%\n").error().what, "malformed line for 'etc_hosts' in the node's answer");
+  EXPECT_EQ(parse_node_facts("hostname x\n").error().what, "no user key in the node's answer");
   EXPECT_EQ(parse_node_facts("user_key =" + base64_encode("ssh-ed25519 AAAA") + "\nhost_keys =\n").error().what,
-            "gather: no ssh host key in /etc/ssh on the node");
+            "no ssh host key in /etc/ssh on the node");
 }
 
 TEST(PublicKey, DropsOptionsAndComment) {

@@ -85,5 +85,17 @@ TEST(GatherFacts, KeepsEachAnsweringNodesFactsAndExplainsARefusedLogin) {
   EXPECT_NE(fake.sent()[1].command.find("worker001"), std::string::npos);
 }
 
+TEST(GatherFacts, AnAnswerWithoutItsKeysNamesTheStepOnce) {
+  remote::FakeTransport fake;
+  fake.on("worker001", "", 0, "hostname worker001\n").on("", "", 0, facts_of("master"));
+  auto nodes = master_and_two_workers();
+  FactsByName facts;
+  gather_facts(pointers(nodes), kSsh, {.transport = &fake}, "gather", facts);
+
+  ASSERT_TRUE(nodes[1].error);
+  EXPECT_EQ(nodes[1].error->message(), "worker001 (198.18.0.11): gather: no user key in the node's answer");
+  EXPECT_FALSE(nodes[2].error);
+}
+
 }  // namespace
 }  // namespace beowulf::cluster
