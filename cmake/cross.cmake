@@ -34,5 +34,10 @@ set(ENV{PKG_CONFIG_LIBDIR}
 
 # QEMU_LD_PREFIX stays in the test's environment, so that the target programs a test
 # starts (beowulf, beowulf-cpi under mpiexec) run too, through binfmt_misc.
+# UCX_TLS=^tcp: qemu-user has no process_vm_readv, so UCX (arm64's MPICH is ch4:ucx) loses
+# CMA, its way to move a large message between ranks of one machine, and takes TCP for it;
+# UCX 1.13's TCP transport then often hangs MPI_Finalize while it closes its connections
+# (openucx/ucx#8738; natively too with UCX_TLS=tcp). Natively, ranks on one machine never
+# use TCP; without it, shared memory carries everything under qemu too (docs/packages.md).
 set(CMAKE_CROSSCOMPILING_EMULATOR
-  /usr/bin/env QEMU_LD_PREFIX=${CMAKE_SYSROOT} /usr/bin/qemu-${BEOWULF_QEMU_ARCH}-static)
+  /usr/bin/env QEMU_LD_PREFIX=${CMAKE_SYSROOT} UCX_TLS=^tcp /usr/bin/qemu-${BEOWULF_QEMU_ARCH}-static)

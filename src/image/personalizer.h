@@ -3,6 +3,7 @@
 // by editing its root filesystem through libext2fs, without mounting it: host name,
 // the user's authorized key, and (optionally) its own SSH host key, made on the master.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
