@@ -3,9 +3,19 @@
 # target's Debian packages (scripts/sysroot makes it), and qemu-user to run the target's
 # programs, so that CTest runs the unit tests as they are.
 #   cmake --preset armhf      (sysroot: $BEOWULF_SYSROOT or scripts/sysroot's default)
+# The compiler is Debian 12's GCC 12 unless BEOWULF_GCC_VERSION (a variable or in the
+# environment) names another: a Debian 13 sysroot needs Debian 13's GCC 14, whose C++
+# runtime its libraries were built with (scripts/package --release trixie sets it).
 set(CMAKE_SYSTEM_NAME Linux)
-set(CMAKE_C_COMPILER ${BEOWULF_TRIPLET}-gcc-12)
-set(CMAKE_CXX_COMPILER ${BEOWULF_TRIPLET}-g++-12)
+if(NOT BEOWULF_GCC_VERSION)
+  if(DEFINED ENV{BEOWULF_GCC_VERSION})
+    set(BEOWULF_GCC_VERSION "$ENV{BEOWULF_GCC_VERSION}")
+  else()
+    set(BEOWULF_GCC_VERSION 12)
+  endif()
+endif()
+set(CMAKE_C_COMPILER ${BEOWULF_TRIPLET}-gcc-${BEOWULF_GCC_VERSION})
+set(CMAKE_CXX_COMPILER ${BEOWULF_TRIPLET}-g++-${BEOWULF_GCC_VERSION})
 set(CMAKE_LIBRARY_ARCHITECTURE ${BEOWULF_TRIPLET})
 
 if(NOT BEOWULF_SYSROOT)
@@ -20,7 +30,7 @@ if(NOT EXISTS "${BEOWULF_SYSROOT}/.beowulf-sysroot")
     "make it with `scripts/sysroot ${BEOWULF_DEB_ARCH}` (as root)")
 endif()
 # try_compile projects read this file again: hand them the sysroot too.
-list(APPEND CMAKE_TRY_COMPILE_PLATFORM_VARIABLES BEOWULF_SYSROOT)
+list(APPEND CMAKE_TRY_COMPILE_PLATFORM_VARIABLES BEOWULF_SYSROOT BEOWULF_GCC_VERSION)
 set(CMAKE_SYSROOT "${BEOWULF_SYSROOT}")
 
 # Headers and libraries from the sysroot only; programs (pkg-config, qemu) from this machine.
@@ -32,6 +42,12 @@ set(ENV{PKG_CONFIG_SYSROOT_DIR} "${CMAKE_SYSROOT}")
 set(ENV{PKG_CONFIG_LIBDIR}
   "${CMAKE_SYSROOT}/usr/lib/${BEOWULF_TRIPLET}/pkgconfig:${CMAKE_SYSROOT}/usr/share/pkgconfig")
 
+# Debian 12's qemu-user-static names it qemu-ARCH-static; Debian 13's qemu-user ships
+# static programs under the plain name.
+set(BEOWULF_QEMU /usr/bin/qemu-${BEOWULF_QEMU_ARCH}-static)
+if(NOT EXISTS ${BEOWULF_QEMU})
+  set(BEOWULF_QEMU /usr/bin/qemu-${BEOWULF_QEMU_ARCH})
+endif()
 # QEMU_LD_PREFIX stays in the test's environment, so that the target programs a test
 # starts (beowulf, beowulf-cpi under mpiexec) run too, through binfmt_misc.
 # UCX_TLS=^tcp: qemu-user has no process_vm_readv, so UCX (arm64's MPICH is ch4:ucx) loses
@@ -40,4 +56,4 @@ set(ENV{PKG_CONFIG_LIBDIR}
 # (openucx/ucx#8738; natively too with UCX_TLS=tcp). Natively, ranks on one machine never
 # use TCP; without it, shared memory carries everything under qemu too (docs/packages.md).
 set(CMAKE_CROSSCOMPILING_EMULATOR
-  /usr/bin/env QEMU_LD_PREFIX=${CMAKE_SYSROOT} UCX_TLS=^tcp /usr/bin/qemu-${BEOWULF_QEMU_ARCH}-static)
+  /usr/bin/env QEMU_LD_PREFIX=${CMAKE_SYSROOT} UCX_TLS=^tcp ${BEOWULF_QEMU})
