@@ -12,7 +12,7 @@ namespace beowulf {
 struct ChunkPolicy {
   std::size_t workers = 1;          ///< ranks that run tasks
   std::size_t in_flight = 3;        ///< batches a worker may hold at once
-  double target_batch_seconds = 0.002;  ///< how long one batch should keep a worker busy
+  double target_batch_seconds = 0.02;  ///< how long one batch should keep a worker busy
   std::size_t max_chunk = 1 << 15;  ///< never more tasks than this in one message
 
   /// The size of the next batch when `remaining` tasks are still to hand out and tasks

@@ -19,9 +19,11 @@
 
 #include <mpi.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <climits>
 #include <cstdint>
 #include <cstring>
@@ -98,19 +100,37 @@ inline Doorbell& doorbell() {
   return bell;
 }
 
-/// Spins on MPI, then waits a little longer each time (or until a task thread rings), so
-/// that an idle rank leaves the core to the threads and ranks that compute; never waits
-/// while `busy` (a large message moves only while both sides call into MPI).
-struct Backoff {
-  int spins = 0;
+/// Polls MPI in a loop for a few microseconds, then sleeps between polls, twice as long
+/// each time up to `longest` (or until a task thread rings), so that an idle rank leaves
+/// the core to the threads and ranks that compute. The spin is timed, not counted: a poll
+/// of shared memory takes a tenth of a microsecond, one of TCP (Open MPI polls every
+/// socket) 5 to 10. Never waits while `busy` (a large message moves only while both
+/// sides call into MPI).
+class Backoff {
+ public:
+  explicit Backoff(std::chrono::microseconds longest = std::chrono::microseconds(50)) : longest_(longest) {}
+
   void pause(bool busy) {
+    using namespace std::chrono_literals;
     if (busy) {
-      spins = 0;
+      spinning_since_.reset();
+      wait_ = 0us;
       return;
     }
-    if (++spins < 256) return;
-    doorbell().wait(std::chrono::microseconds(spins < 1024 ? 5 : 50));
+    if (wait_ == 0us) {
+      auto now = std::chrono::steady_clock::now();
+      if (!spinning_since_) spinning_since_ = now;
+      if (now - *spinning_since_ < kSpinFor) return;
+      wait_ = std::max(5us, longest_ / 8);
+    }
+    doorbell().wait(wait_);
+    wait_ = std::min(wait_ * 2, longest_);
   }
+
+ private:
+  static constexpr auto kSpinFor = std::chrono::microseconds(25);
+  std::chrono::microseconds longest_, wait_{0};
+  std::optional<std::chrono::steady_clock::time_point> spinning_since_;
 };
 
 /// Receives the probed message into `into`, resized to its length.

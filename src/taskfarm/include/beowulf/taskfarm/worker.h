@@ -46,10 +46,15 @@ inline bool& yield_requested() {
   return requested;
 }
 
+/// How often the main thread looks at MPI and the timeouts while the task threads compute
+/// and have not rung: each look wakes a thread that takes the core from a task. Their
+/// queue holds the next batches meanwhile, and a result rings at once.
+constexpr auto kComputingPoll = std::chrono::milliseconds(10);
+
 /// Serves every live farm of this rank until `self` is stopped or the master asks to yield.
-/// While the task threads compute, the loop waits for their doorbell (or 1 ms) between
-/// polls rather than spinning: on a board the main thread's polling takes a core's time
-/// from the tasks. Their queue holds the next batches meanwhile.
+/// While the task threads compute, the loop waits for their doorbell (or kComputingPoll)
+/// rather than spinning: on a board the main thread's polling takes a core's time from
+/// the tasks.
 inline void serve_until(ServedFarm& self) {
   Backoff backoff;
   while (!self.stopped && !yield_requested()) {
@@ -60,7 +65,7 @@ inline void serve_until(ServedFarm& self) {
       busy |= farms[i]->busy();
       computing |= farms[i]->computing();
     }
-    if (!worked && !busy && computing) doorbell().wait(std::chrono::milliseconds(1));
+    if (!worked && !busy && computing) doorbell().wait(kComputingPoll);
     else backoff.pause(worked || busy);
   }
   yield_requested() = false;
