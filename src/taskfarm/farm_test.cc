@@ -143,6 +143,16 @@ TEST_P(FarmRanks, TheProgressCallbackEndsAtTheTotal) {
   EXPECT_EQ(last, 300);
 }
 
+// The callback is documented to come every 100 ms: also while no result arrives, so
+// that a line's rate and a user's watchdog stay current during a long task.
+TEST_P(FarmRanks, TheProgressCallbackComesWhileALongTaskRuns) {
+  auto r = run_probe(GetParam(), {"--tasks", "1", "--slow", "0", "--progress"});  // task 0: 3 s
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::regex waiting("progress 0/1\n");
+  auto reports = std::distance(std::sregex_iterator(r.out.begin(), r.out.end(), waiting), std::sregex_iterator());
+  EXPECT_GE(reports, 10) << r.out;  // 30 at 100 ms each; 10 leaves room for a loaded machine
+}
+
 TEST_F(FarmTest, AProgressLineOnStderrWhenAsked) {
   auto r = sys::run({.argv = probe_argv(2, {"--tasks", "50"}), .env = {{"BEOWULF_PROGRESS", "1"}},
                      .timeout = std::chrono::seconds(120)});

@@ -481,10 +481,11 @@ class TaskFarm {
 
   /// Nothing arrived: back off a little (not while a batch is still being sent: it moves
   /// only while the master calls into MPI), and give copies of stragglers to idle workers.
+  /// Returns at a result, or after 100 ms so that the progress line stays current.
   void idle(auto& deliver) {
     Backoff backoff(longest_wait());
     auto since = Clock::now();
-    for (int spins = 0; spins < 2000; ++spins) {
+    for (int spins = 0; Clock::now() - since < std::chrono::milliseconds(100); ++spins) {
       backoff.pause(sending() || result_due(since));
       if (poll_result(deliver)) return;
       if ((spins & 15) == 0) reissue_stragglers(deliver);
