@@ -18,6 +18,7 @@
 #include "cli/report.h"
 #include "cluster/add.h"
 #include "cluster/doctor.h"
+#include "cluster/doctor_checks.h"
 #include "cluster/doctor_report.h"
 #include "cluster/members.h"
 #include "core/machine_file.h"
@@ -96,22 +97,12 @@ bool readd(const std::vector<std::string>& addresses, const DoctorCliOptions& o,
 
 /// The cpi check: `beowulf run beowulf-cpi` on every slot, as the user would run it.
 cluster::Finding run_cpi() {
-  cluster::Finding f{.check = "cpi", .subject = "cluster"};
   if (!launch::resolve_program("beowulf-cpi"))
     return cluster::skipped("cpi", "cluster", "beowulf-cpi is not on the PATH (it comes with beowulf)");
-  auto r = sys::run({.argv = {"/proc/self/exe", "run", "beowulf-cpi"}, .timeout = std::chrono::seconds(60)});
-  std::string out = r.ok() ? r->out + r->err : r.error().message();
-  auto at = out.find("pi is approximately");
-  if (r.ok() && r->ok() && at != std::string::npos) {
-    f.evidence = out.substr(at, out.find('\n', at) - at);
-    return f;
-  }
-  f.verdict = cluster::Verdict::fail;
-  std::string last = out.substr(out.size() > 300 ? out.size() - 300 : 0);
-  while (!last.empty() && last.back() == '\n') last.pop_back();
-  f.evidence = r.ok() && r->timed_out ? "beowulf run beowulf-cpi timed out after 60 s" : "beowulf run beowulf-cpi failed: " + last;
-  f.fix = "beowulf run -v beowulf-cpi";
-  return f;
+  constexpr int kLimitSeconds = 60;
+  auto r = sys::run({.argv = {"/proc/self/exe", "run", "beowulf-cpi"}, .timeout = std::chrono::seconds(kLimitSeconds)});
+  if (!r.ok()) return cluster::cpi_finding_of(r.error().message(), false, false, kLimitSeconds);
+  return cluster::cpi_finding_of(r->out + r->err, r->ok(), r->timed_out, kLimitSeconds);
 }
 
 nlohmann::json as_json(const std::vector<cluster::Finding>& findings, std::chrono::milliseconds took) {

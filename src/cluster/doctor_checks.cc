@@ -179,6 +179,27 @@ std::vector<Finding> check_host_keys(const DoctorFacts& facts, const std::vector
   });
 }
 
+Finding cpi_finding_of(std::string_view output, bool exited_ok, bool timed_out, int limit_seconds) {
+  auto at = output.find("pi is approximately");
+  std::string result = at == std::string_view::npos ? "" : std::string(output.substr(at, output.find('\n', at) - at));
+  if (exited_ok && !result.empty()) return make("cpi", "cluster", Verdict::ok, result);
+  if (timed_out && !result.empty())
+    return make("cpi", "cluster", Verdict::fail,
+                fmt::format("beowulf-cpi printed its result ({}) and then did not exit within {} s: its ranks are "
+                            "stuck in MPI_Finalize, as MPICH built on UCX (Debian's, on amd64 and arm64) is over TCP "
+                            "(openucx/ucx#8738); a program built with Open MPI (mpicc.openmpi) exits, and beowulf run "
+                            "starts it with Open MPI",
+                            result, limit_seconds),
+                "beowulf exec -- sudo apt-get install -y openmpi-bin libopenmpi-dev");
+  std::string again = "beowulf run -v beowulf-cpi";
+  if (timed_out)
+    return make("cpi", "cluster", Verdict::fail, fmt::format("beowulf run beowulf-cpi timed out after {} s", limit_seconds),
+                again);
+  std::string_view last = output.substr(output.size() > 300 ? output.size() - 300 : 0);
+  while (!last.empty() && last.back() == '\n') last.remove_suffix(1);
+  return make("cpi", "cluster", Verdict::fail, "beowulf run beowulf-cpi failed: " + std::string(last), again);
+}
+
 std::string mpi_of_mpiexec(std::string_view text) {
   std::string s(text);
   std::smatch m;

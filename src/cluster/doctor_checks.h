@@ -76,6 +76,12 @@ std::vector<Finding> check_users(const DoctorFacts& facts, const std::vector<Fin
 /// machinefile: `text` of machine file `file` (as the user names it) against the inventory.
 std::vector<Finding> check_machine_file(const Inventory& inventory, std::string_view text, std::string_view file);
 
+/// The cpi check's finding from what `beowulf run beowulf-cpi` printed (stdout and stderr),
+/// whether it exited with 0, and whether it was ended after `limit_seconds`. A run that
+/// printed its result and then did not exit is named for what it is: the ranks are stuck
+/// in MPI_Finalize, as MPICH built on UCX does over TCP (openucx/ucx#8738).
+Finding cpi_finding_of(std::string_view output, bool exited_ok, bool timed_out, int limit_seconds);
+
 /// "MPICH 4.0.2" / "Open MPI 4.1.2" from `mpiexec --version`; empty when neither.
 std::string mpi_of_mpiexec(std::string_view version_text);
 

@@ -157,6 +157,42 @@ TEST(DoctorChecks, MpiVersionsFromTheirOutput) {
   EXPECT_EQ(mpi_of_mpicc("gcc -lmpich"), "MPICH");
 }
 
+constexpr std::string_view kCpiOutput =
+    "Process 0 of 3 is on linaro-nano\npi is approximately 3.1415926544231323, Error is 0.0000000008333392\n"
+    "wall clock time = 0.002\n";
+
+TEST(DoctorChecks, CpiIsOkWithItsResultLine) {
+  auto f = cpi_finding_of(kCpiOutput, true, false, 60);
+  EXPECT_EQ(f.verdict, Verdict::ok);
+  EXPECT_EQ(f.evidence, "pi is approximately 3.1415926544231323, Error is 0.0000000008333392");
+}
+
+// What a cluster of amd64 or arm64 boards with Debian 12's MPICH meets: the result, then
+// no exit. Before, doctor said only "timed out after 60 s".
+TEST(DoctorChecks, CpiThatPrintedItsResultAndDidNotExitIsNamedTheFinalizeHang) {
+  auto f = cpi_finding_of(kCpiOutput, false, true, 60);
+  EXPECT_EQ(f.verdict, Verdict::fail);
+  EXPECT_EQ(f.evidence,
+            "beowulf-cpi printed its result (pi is approximately 3.1415926544231323, Error is 0.0000000008333392) and "
+            "then did not exit within 60 s: its ranks are stuck in MPI_Finalize, as MPICH built on UCX (Debian's, on "
+            "amd64 and arm64) is over TCP (openucx/ucx#8738); a program built with Open MPI (mpicc.openmpi) exits, and "
+            "beowulf run starts it with Open MPI");
+  EXPECT_EQ(f.fix.line(), "beowulf exec -- sudo apt-get install -y openmpi-bin libopenmpi-dev");
+}
+
+TEST(DoctorChecks, CpiWithoutAResultIsATimeoutOrTheEndOfWhatItPrinted) {
+  auto silent = cpi_finding_of("Process 0 of 3 is on linaro-nano\n", false, true, 60);
+  EXPECT_EQ(silent.verdict, Verdict::fail);
+  EXPECT_EQ(silent.evidence, "beowulf run beowulf-cpi timed out after 60 s");
+  EXPECT_EQ(silent.fix.line(), "beowulf run -v beowulf-cpi");
+  auto failed = cpi_finding_of("beowulf: error: worker002: beowulf-cpi: no such file\n\n", false, false, 60);
+  EXPECT_EQ(failed.evidence, "beowulf run beowulf-cpi failed: beowulf: error: worker002: beowulf-cpi: no such file");
+  // A result, but a failing rank after it: a failure, not the hang.
+  auto rank_failed = cpi_finding_of(std::string(kCpiOutput) + "rank 2 exited with code 1", false, false, 60);
+  EXPECT_EQ(rank_failed.verdict, Verdict::fail);
+  EXPECT_EQ(rank_failed.evidence.rfind("beowulf run beowulf-cpi failed: ", 0), 0u) << rank_failed.evidence;
+}
+
 TEST(DoctorChecks, MpiMissingOrDifferent) {
   auto f = healthy();
   f.probes["worker001"].mpiexec_path.clear();
