@@ -100,12 +100,12 @@ inline Doorbell& doorbell() {
   return bell;
 }
 
-/// Polls MPI in a loop for a few microseconds, then sleeps between polls, twice as long
-/// each time up to `longest` (or until a task thread rings), so that an idle rank leaves
-/// the core to the threads and ranks that compute. The spin is timed, not counted: a poll
-/// of shared memory takes a tenth of a microsecond, one of TCP (Open MPI polls every
-/// socket) 5 to 10. Never waits while `busy` (a large message moves only while both
-/// sides call into MPI).
+/// Polls MPI in a loop for a few microseconds, then sleeps between polls (or until a task
+/// thread rings): an eighth of `longest` first, twice as long each time up to it. So an
+/// idle rank leaves the core to the threads and ranks that compute. The spin is timed, not
+/// counted: a poll of shared memory takes a tenth of a microsecond, one of TCP (Open MPI
+/// polls every socket) 5 to 10. Never waits while `busy` (a large message moves only while
+/// both sides call into MPI).
 class Backoff {
  public:
   explicit Backoff(std::chrono::microseconds longest = std::chrono::microseconds(50)) : longest_(longest) {}
