@@ -7,16 +7,21 @@
 #include <fstream>
 #include <sstream>
 
+#include "sys/temp_dir.h"
+
 namespace beowulf::cli {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
 /// Runs `argv` with our stdin read from `input` and our stdout captured, as a user's
-/// terminal or pipe would give them; returns the status and what came out.
+/// terminal or pipe would give them; returns the status and what came out. The files are
+/// this call's own: CTest runs tests in parallel, and two of them sharing /tmp/stdin made
+/// one read the other's empty input.
 std::pair<int, std::string> launched(const std::vector<std::string>& argv, const std::string& input,
                                      int interrupt_fd = -1, std::chrono::milliseconds grace = std::chrono::seconds(10)) {
-  std::string in = testing::TempDir() + "/stdin", out = testing::TempDir() + "/stdout";
+  sys::TempDir dir("beowulf-foreground-test");
+  std::string in = dir.path() + "/stdin", out = dir.path() + "/stdout";
   std::ofstream(in) << input;
   int saved_in = ::dup(0), saved_out = ::dup(1);
   int in_fd = ::open(in.c_str(), O_RDONLY), out_fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
