@@ -485,8 +485,10 @@ class TaskFarm {
   void idle(auto& deliver) {
     Backoff backoff(longest_wait());
     auto since = Clock::now();
-    for (int spins = 0; Clock::now() - since < std::chrono::milliseconds(100); ++spins) {
-      backoff.pause(sending() || result_due(since));
+    for (int spins = 0;; ++spins) {
+      auto waited = Clock::now() - since;  // read once a turn: this loop is the master's hot path
+      if (waited >= std::chrono::milliseconds(100)) return;
+      backoff.pause(sending() || result_due(waited));
       if (poll_result(deliver)) return;
       if ((spins & 15) == 0) reissue_stragglers(deliver);
     }
@@ -510,10 +512,10 @@ class TaskFarm {
   /// at max_chunk), and the last result is recent. The master then polls as MPI's own
   /// blocking calls do; sleeping there cost 10 to 20% of the rate of empty tasks. Batches
   /// of the usual size (target_batch_seconds) and a long wait (a straggler) back off.
-  bool result_due(Clock::time_point idle_since) const {
+  bool result_due(Clock::duration waited) const {
     constexpr double kQuickBatchSeconds = 0.5e-3;
     constexpr auto kPollFor = std::chrono::milliseconds(2);
-    return last_batch_seconds_ < kQuickBatchSeconds && Clock::now() - idle_since < kPollFor;
+    return last_batch_seconds_ < kQuickBatchSeconds && waited < kPollFor;
   }
 
   void reissue_stragglers(auto& deliver) {
